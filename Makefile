@@ -1,0 +1,65 @@
+# Guichet: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/guichet.tar.gz
+# Every file that changes what `rasa train` produces.
+MODEL_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+
+# First Python 3.10 found (pyenv shims may exist without the version being active).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
+	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null \
+	&& { echo "$$p"; break; }; done)
+
+# Privacy by default for every command run through make (the venv also enforces it, see below).
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: help install train run test lint lock clean
+
+help:
+	@echo "make run    install if needed, train if data changed, start the assistant"
+	@echo "make test   install if needed, lint, validate data, run pytest and rasa test"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 is required (python3.10 not found)" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@# Every interpreter of this venv starts with telemetry off, even a bare `rasa train`.
+	@echo 'import os; os.environ["RASA_TELEMETRY_ENABLED"] = "false"' \
+		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/guichet-privacy.pth"
+	@touch $@
+
+install: $(STAMP)
+
+$(MODEL): $(STAMP) $(MODEL_INPUTS)
+	$(BIN)/rasa train --fixed-model-name guichet --out models
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(BIN)/guichet run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(MODEL) lint
+	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/pytest
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+		--fail-on-prediction-errors --out var/results/core
+
+# Refresh the exact pins after changing pyproject.toml.
+lock: $(STAMP)
+	{ echo "# Exact versions for a reproducible install (pip install -c constraints.txt)."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^guichet'; } > constraints.txt
+
+clean:
+	rm -rf models var .pytest_cache .ruff_cache

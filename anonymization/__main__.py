@@ -1,0 +1,5 @@
+"""`python -m anonymization <command>`."""
+
+from anonymization.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Command-line entry points: `redact`, `eval-redaction` and `bench redact`.
+
+The lead's `guichet` command adds them with add_commands / add_bench_commands;
+`python -m anonymization <command>` uses the same functions.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from anonymization.evaluation import DEFAULT_CORPUS
+
+
+def add_commands(subparsers) -> None:
+    """Add `redact` and `eval-redaction` to an argparse subparsers object."""
+    redact = subparsers.add_parser("redact", help="redact stdin line by line (Unix filter)")
+    redact.add_argument("--json", action="store_true", help="one JSON object per line")
+    redact.add_argument("--conversation-id", help="number placeholders across lines")
+    redact.add_argument("--policy", type=Path, help="policy YAML (default: packaged policy)")
+    redact.set_defaults(func=run_redact)
+
+    evaluate = subparsers.add_parser("eval-redaction", help="precision/recall, ours vs vanilla")
+    evaluate.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    evaluate.add_argument("--policy", type=Path)
+    evaluate.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
+    evaluate.set_defaults(func=run_eval)
+
+
+def add_bench_commands(bench_subparsers) -> None:
+    """Add `redact` to the subparsers of `bench`."""
+    bench = bench_subparsers.add_parser("redact", help="latency and throughput, ours vs vanilla")
+    bench.add_argument("--messages", type=int, default=1000, help="number of messages")
+    bench.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    bench.add_argument("--policy", type=Path)
+    bench.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
+    bench.set_defaults(func=run_bench)
+
+
+def run_redact(args) -> int:
+    """Read stdin bytes; write exactly one redacted line per input line, flushed."""
+    from anonymization import Redactor
+
+    redactor = Redactor.from_policy(args.policy)
+    out = sys.stdout
+    for raw in sys.stdin.buffer:
+        line = raw.rstrip(b"\n").rstrip(b"\r").decode("utf-8", errors="replace")
+        result = redactor.redact(line, conversation_id=args.conversation_id)
+        if args.json:
+            entities = [
+                {"type": f.entity_type, "start": f.start, "end": f.end, "score": f.score}
+                for f in result.entities
+            ]
+            text = json.dumps(
+                {"text": result.text, "entities": entities, "failed": result.failed},
+                ensure_ascii=False,
+            )
+        else:
+            text = result.text.replace("\r", " ").replace("\n", " ")
+        out.write(text + "\n")
+        out.flush()
+    return 0
+
+
+def run_eval(args) -> int:
+    """Print per-entity precision, recall, F2 and headline figures, ours vs vanilla."""
+    from anonymization import Redactor
+    from anonymization.evaluation import evaluate, format_report, load_corpus
+    from anonymization.vanilla import VanillaPresidio
+
+    records = load_corpus(args.corpus)
+    vanilla = None if args.no_vanilla else VanillaPresidio()
+    scores = evaluate(records, Redactor.from_policy(args.policy), vanilla)
+    print(format_report(scores, len(records)))
+    return 0
+
+
+def run_bench(args) -> int:
+    """Print p50/p95 latency and batch throughput, ours vs vanilla."""
+    from anonymization import Redactor
+    from anonymization.benchmark import format_table, measure
+    from anonymization.evaluation import load_corpus
+    from anonymization.vanilla import VanillaPresidio
+
+    corpus = [r["text"] for r in load_corpus(args.corpus)]
+    texts = [corpus[i % len(corpus)] for i in range(args.messages)]
+    redactor = Redactor.from_policy(args.policy)
+    results = {"ours": measure(redactor.redact, redactor.redact_many, texts)}
+    if not args.no_vanilla:
+        vanilla = VanillaPresidio()
+        results["vanilla"] = measure(vanilla.redact, vanilla.redact_many, texts)
+    print(format_table(results, texts))
+    return 0
+
+
+def main(argv=None) -> int:
+    """`python -m anonymization redact|eval-redaction|bench redact`."""
+    parser = argparse.ArgumentParser(prog="python -m anonymization")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_commands(subparsers)
+    bench = subparsers.add_parser("bench", help="benchmarks")
+    add_bench_commands(bench.add_subparsers(dest="bench_command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,51 @@
+"""Guichet's French recognizers, one Presidio-style class per module."""
+
+from anonymization.recognizers.caf import FrCafIdRecognizer
+from anonymization.recognizers.credit_card import FrCreditCardRecognizer
+from anonymization.recognizers.date_of_birth import DateOfBirthRecognizer
+from anonymization.recognizers.email import FrEmailRecognizer
+from anonymization.recognizers.france_travail import FrFranceTravailIdRecognizer
+from anonymization.recognizers.iban import FrIbanRecognizer
+from anonymization.recognizers.id_card import FrIdCardRecognizer
+from anonymization.recognizers.ip_address import FrIpRecognizer
+from anonymization.recognizers.license_plate import LicensePlateRecognizer
+from anonymization.recognizers.nir import FrNirRecognizer
+from anonymization.recognizers.passport import FrPassportRecognizer
+from anonymization.recognizers.person_cue import PersonCueRecognizer
+from anonymization.recognizers.person_first_name import PersonFirstNameRecognizer
+from anonymization.recognizers.person_ner import SpacyNerRecognizer
+from anonymization.recognizers.phone import FrPhoneRecognizer
+from anonymization.recognizers.siren import FrSirenRecognizer
+from anonymization.recognizers.siret import FrSiretRecognizer
+from anonymization.recognizers.street_address import StreetAddressRecognizer
+from anonymization.recognizers.tax_id import FrTaxIdRecognizer
+
+PATTERN_RECOGNIZERS = (
+    FrNirRecognizer,
+    FrPhoneRecognizer,
+    FrEmailRecognizer,
+    FrIbanRecognizer,
+    FrSirenRecognizer,
+    FrSiretRecognizer,
+    FrTaxIdRecognizer,
+    FrCafIdRecognizer,
+    FrFranceTravailIdRecognizer,
+    FrPassportRecognizer,
+    FrIdCardRecognizer,
+    LicensePlateRecognizer,
+    StreetAddressRecognizer,
+    DateOfBirthRecognizer,
+    PersonCueRecognizer,
+    PersonFirstNameRecognizer,
+    FrCreditCardRecognizer,
+    FrIpRecognizer,
+)
+
+
+def pattern_recognizers(entities):
+    """Instantiate the pattern recognizers producing one of `entities`."""
+    recognizers = (cls() for cls in PATTERN_RECOGNIZERS)
+    return [r for r in recognizers if r.supported_entities[0] in entities]
+
+
+__all__ = ["PATTERN_RECOGNIZERS", "SpacyNerRecognizer", "pattern_recognizers"]

@@ -1,0 +1,79 @@
+"""Dates of birth: a calendar-valid date next to a birth cue."""
+
+import re
+from datetime import date
+
+from presidio_analyzer import Pattern
+
+from anonymization.recognizers.base import FrenchPatternRecognizer
+
+_MONTHS = {
+    "janv": 1,
+    "fevr": 2,
+    "mars": 3,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juil": 7,
+    "aout": 8,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_WORD = (
+    r"janv(?:ier)?|f[ée]v(?:r(?:ier)?)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t"
+    r"|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?"
+)
+
+
+class DateOfBirthRecognizer(FrenchPatternRecognizer):
+    """DATE_OF_BIRTH: "né le 3 mars 1985", "date de naissance : 12/03/1985"."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    PATTERNS = [
+        Pattern(
+            "numeric", r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])", 0.2
+        ),
+        Pattern(
+            "words",
+            rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)",
+            0.2,
+        ),
+    ]
+    CONTEXT = [
+        "ne le",
+        "nee le",
+        "ne(e) le",
+        "ne en",
+        "nee en",
+        "ne a",
+        "nee a",
+        "naissance",
+        "ddn",
+        "anniversaire",
+        "date de naiss",
+    ]
+    CONTEXT_BOOST = 0.6
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Reject impossible dates and dates outside 1900..today."""
+        text = re.sub(r"^(\d+)er", r"\1", pattern_text.lower())
+        parts = re.findall(r"\d+|[^\W\d]+", text)
+        if len(parts) != 3:
+            return True
+        day, month, year = parts
+        month = int(month) if month.isdigit() else _month_number(month)
+        year = int(year)
+        if year < 100:
+            year += 1900 if year > date.today().year % 100 else 2000
+        try:
+            born = date(year, month, int(day))
+        except (TypeError, ValueError):
+            return True
+        return not date(1900, 1, 1) <= born <= date.today()
+
+
+def _month_number(word: str):
+    folded = word.replace("é", "e").replace("û", "u")
+    return next((number for prefix, number in _MONTHS.items() if folded.startswith(prefix)), None)

@@ -1,0 +1,39 @@
+"""French phone numbers, metropolitan and overseas, in all usual written forms."""
+
+import phonenumbers
+from presidio_analyzer import Pattern
+
+from anonymization.recognizers.base import FrenchPatternRecognizer
+
+_S = r"[ .\-/]?"
+# Country codes of France and its overseas departments and territories.
+_COUNTRY = r"(?:33|262|269|508|590|594|596|681|687|689)"
+_OVERSEAS_REGIONS = ("RE", "YT", "GP", "MQ", "GF", "PM", "NC", "PF", "WF")
+
+
+class FrPhoneRecognizer(FrenchPatternRecognizer):
+    """PHONE_NUMBER: 06 12 34 56 78, 0612345678, +33 6 12..., 0033 6..., 0692..., +262 692..."""
+
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = [
+        Pattern(
+            "international",
+            rf"(?<![\w+])(?:\+|00)\s?{_COUNTRY}\s?(?:\(0\)\s?)?[1-9](?:{_S}\d{{2}}){{4}}(?![\w])",
+            0.5,
+        ),
+        Pattern("national", rf"(?<![\w+])0[1-9](?:{_S}\d{{2}}){{4}}(?![\w])", 0.5),
+    ]
+    CONTEXT = ["tel", "telephone", "portable", "mobile", "numero", "joindre", "appeler"]
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Valid for the French numbering plan or one of the overseas plans."""
+        for region in ("FR",) + _OVERSEAS_REGIONS:
+            try:
+                number = phonenumbers.parse(pattern_text, region)
+            except phonenumbers.NumberParseException:
+                return False
+            if phonenumbers.is_valid_number(number):
+                return True
+            if pattern_text.lstrip().startswith(("+", "00")):
+                return False
+        return False

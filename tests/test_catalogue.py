@@ -1,0 +1,124 @@
+"""The knowledge catalogue: complete, sourced, dated, and rendered with its official link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlparse
+
+import pytest
+
+from actions.answers import render_answer, render_eligibility
+from actions.catalogue import QUESTIONS, SITUATIONS, Catalogue, situation_for_age
+
+CATALOGUE = Catalogue.load()
+REQUIRED_TOPICS = {
+    "cni", "passeport", "permis_conduire", "carte_grise", "acte_naissance", "casier_judiciaire",
+    "recensement_jdc", "listes_electorales", "procuration", "pacs", "mariage", "rsa",
+    "prime_activite", "aides_logement", "declaration_revenus", "carte_vitale",
+    "changement_adresse", "france_services", "franceconnect", "titre_sejour", "amendes",
+    "retraite", "acte_deces", "allo_service_public",
+}
+SOCIAL_AIDS = {"rsa", "prime_activite", "aides_logement"}
+PROCEDURES = sorted(CATALOGUE.procedures.values(), key=lambda p: p.id)
+
+
+def test_every_required_topic_is_covered():
+    assert REQUIRED_TOPICS <= set(CATALOGUE.procedures)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
+def test_entry_is_sourced_and_dated(procedure):
+    assert procedure.sources, "every entry needs at least one official source"
+    for source in procedure.sources:
+        url = urlparse(source.url)
+        assert url.scheme == "https" and url.netloc, source.url
+        assert source.label.strip()
+    assert dt.date(2025, 1, 1) <= procedure.verified <= dt.date.today()
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
+def test_entry_uses_only_known_questions_and_cases(procedure):
+    assert procedure.summary and procedure.aliases
+    assert set(procedure.answers) <= set(QUESTIONS)
+    for entry in procedure.answers.values():
+        if isinstance(entry, dict):
+            assert entry["default"].strip()
+            assert set(entry.get("cases", {})) <= set(SITUATIONS)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_answer_ends_with_its_official_source(procedure, question):
+    last_line = render_answer(procedure, question).splitlines()[-1]
+    assert last_line.startswith("Source officielle : https://")
+    assert procedure.sources[0].url in last_line
+    assert "vérifié le" in last_line
+
+
+@pytest.mark.parametrize(
+    ("procedure_id", "question", "situation", "expected"),
+    [
+        ("passeport", "cost", None, "86 €"),
+        ("passeport", "cost", "adult", "86 €"),
+        ("passeport", "cost", "minor_15_17", "42 €"),
+        ("passeport", "cost", "child_under_15", "17 €"),
+        ("passeport", "validity", "child_under_15", "5 ans"),
+        ("cni", "cost", "first_request", "gratuite"),
+        ("cni", "cost", "renewal", "gratuit"),
+        ("cni", "cost", "loss", "25 €"),
+        ("cni", "cost", "theft", "25 €"),
+        ("permis_conduire", "cost", "loss", "25 €"),
+        ("acte_naissance", "where", "born_abroad", "Nantes"),
+        ("acte_naissance", "cost", None, "gratuit"),
+        ("casier_judiciaire", "cost", None, "gratuit"),
+    ],
+)
+def test_known_facts(procedure_id, question, situation, expected):
+    assert expected in render_answer(CATALOGUE.procedures[procedure_id], question, situation)
+
+
+def test_lost_identity_card_is_never_said_to_be_free():
+    answer = render_answer(CATALOGUE.procedures["cni"], "cost", "loss")
+    assert "25 €" in answer and "gratuit" not in answer.split("Source")[0].lower()
+
+
+@pytest.mark.parametrize("procedure_id", sorted(SOCIAL_AIDS))
+def test_social_aids_point_to_a_simulator_and_never_give_a_verdict(procedure_id):
+    procedure = CATALOGUE.procedures[procedure_id]
+    answer = render_eligibility(procedure)
+    assert procedure.simulator and procedure.simulator.url in answer
+    assert "Je ne peux pas vous dire si vous avez droit" in answer
+    for verdict in ("vous avez droit au", "vous êtes éligible", "vous n'avez pas droit"):
+        assert verdict not in answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("je veux refaire mon passeport", "passeport"),
+        ("combien coute une carte d'identite", "cni"),
+        ("jai perdu ma CNI", "cni"),
+        ("changement adresse carte grise", "carte_grise"),
+        ("une demande d'APL", "aides_logement"),
+        ("bonjour", None),
+        ("permis de construire pour un abri de jardin", None),
+    ],
+)
+def test_procedure_is_found_by_its_aliases(text, expected):
+    found = CATALOGUE.find_in_text(text)
+    assert (found.id if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("age", "situation"), [(3, "child_under_15"), (14, "child_under_15"), (15, "minor_15_17"),
+                           (17, "minor_15_17"), (18, "adult"), (70, "adult")]
+)
+def test_age_bands(age, situation):
+    assert situation_for_age(age) == situation
+
+
+def test_handoff_routes_are_present_and_verified():
+    routes = CATALOGUE.help
+    assert routes["france_services"]["url"].startswith("https://")
+    assert routes["allo_service_public"]["phone"] == "39 39"
+    assert routes["allo_service_public"]["verified"]

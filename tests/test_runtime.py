@@ -1,0 +1,84 @@
+"""The foundation: one command runs the assistant, privately, on loopback only."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+from tests.conftest import GUICHET, PROJECT_ROOT, free_port
+
+
+def test_first_message_discloses_the_automated_assistant(assistant):
+    reply = assistant.say("disclosure-test", "Bonjour")
+    assert "assistant automatisé" in reply
+    assert "confidentialité" in reply
+    assert "Que puis-je faire pour vous" in reply
+
+
+def test_the_disclosure_comes_first_whatever_the_first_message(assistant):
+    reply = assistant.say("first-question-test", "combien coute un passeport")
+    assert reply.index("assistant automatisé") < reply.index("86 €")
+
+
+def test_bot_challenge_goodbye_and_thanks(assistant):
+    sender = "small-talk-test"
+    assistant.say(sender, "Bonjour")
+    assert "programme informatique" in assistant.say(sender, "êtes-vous un robot ?")
+    assert "Je vous en prie" in assistant.say(sender, "merci beaucoup")
+    assert "Au revoir" in assistant.say(sender, "au revoir")
+
+
+def test_out_of_scope_offers_a_human_route(assistant):
+    reply = assistant.say("out-of-scope-test", "quel temps fera-t-il demain à Brest ?")
+    assert "France Services" in reply and "39 39" in reply
+
+
+def test_demo_page_and_notice_are_served_with_security_headers(assistant):
+    import urllib.request
+
+    for page in ("/webhooks/widget", "/webhooks/widget/confidentialite.html"):
+        with urllib.request.urlopen(assistant.base_url + page) as response:  # noqa: S310
+            assert response.status == 200
+            assert 'lang="fr"' in response.read().decode()
+            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_conversation_opens_no_connection_outside_loopback(assistant):
+    sender = "network-test"
+    for text in (
+        "Bonjour",
+        "je m'appelle Marie Dupont, mon mail est marie.dupont@example.org",
+        "combien coûte une carte d'identité perdue ?",
+        "au revoir",
+    ):
+        assistant.say(sender, text)
+    assert assistant.netguard_violations() == []
+
+
+def test_telemetry_is_off_without_any_user_setting():
+    env = {k: v for k, v in os.environ.items() if k != "RASA_TELEMETRY_ENABLED"}
+    probe = "import rasa.telemetry as t; print(t.is_telemetry_enabled())"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_port_in_use_gives_one_line_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path))
+        result = subprocess.run(
+            [*GUICHET, "run", "--port", str(port), "--actions-port", str(free_port())],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"guichet: port {port} on 127.0.0.1 is not available (Address already in use); "
+        "choose another with --port / --actions-port"
+    ]

@@ -1,0 +1,110 @@
+"""The redacting SQL tracker store: only redacted events are persisted, and erasure is real."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from anonymization import Redactor
+from bot.stores import ERASURE_ACTION, RedactingSQLTrackerStore
+
+DOMAIN = Domain.load("domain.yml")
+NAME, PHONE = "Jeanne Dupontel", "06 12 34 56 78"
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return Redactor.from_policy()
+
+
+@pytest.fixture
+def database(tmp_path):
+    return tmp_path / "trackers.db"
+
+
+def make_store(database, redactor) -> RedactingSQLTrackerStore:
+    return RedactingSQLTrackerStore(
+        domain=DOMAIN, dialect="sqlite", db=str(database), redactor=redactor
+    )
+
+
+def user_message(text: str, **entities) -> UserUttered:
+    return UserUttered(
+        text,
+        intent={"name": "ask_cost", "confidence": 0.9},
+        entities=[{"entity": k, "value": v, "start": 0, "end": 1} for k, v in entities.items()],
+        parse_data={"text": text, "intent": {"name": "ask_cost", "confidence": 0.9},
+                    "entities": [{"entity": "procedure", "value": "passeport"}]},
+        metadata={"ip": "203.0.113.7", "user_agent": "Mozilla/5.0"},
+    )
+
+
+def save(store, sender: str, events) -> None:
+    tracker = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, DOMAIN.slots)
+    for event in events:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+
+def stored_text(database) -> str:
+    """Every stored event, JSON-decoded so that escaped non-ASCII text is searchable too."""
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT data FROM events")
+        return "\n".join(json.dumps(json.loads(data), ensure_ascii=False) for (data,) in rows)
+
+
+def test_text_parse_data_entities_slots_and_metadata_are_redacted(database, redactor):
+    store = make_store(database, redactor)
+    save(store, "c1", [
+        ActionExecuted("action_listen"),
+        user_message(f"je suis {NAME}, tel {PHONE}, combien coûte un passeport ?", person=NAME),
+        SlotSet("procedure", "passeport"),
+        SlotSet("question", f"rappeler {NAME}"),
+        BotUttered("Le passeport coûte 86 € pour un adulte."),
+    ])
+    text = stored_text(database)
+    for raw in (NAME, "Dupontel", PHONE, "203.0.113.7", "Mozilla"):
+        assert raw not in text
+    assert "<PERSON_1>" in text and "<PHONE_NUMBER_1>" in text
+    assert "passeport" in text and "86 €" in text
+
+
+def test_conversation_survives_a_restart(database, redactor):
+    save(make_store(database, redactor), "c2", [
+        ActionExecuted("action_listen"), user_message("combien coûte un passeport ?"),
+        SlotSet("procedure", "passeport"),
+    ])
+    restarted = make_store(database, redactor)
+    tracker = asyncio.run(restarted.retrieve("c2"))
+    assert tracker.get_slot("procedure") == "passeport"
+    assert tracker.latest_message.text == "combien coûte un passeport ?"
+
+
+def test_erasure_deletes_every_stored_event_of_that_conversation(database, redactor, caplog):
+    store = make_store(database, redactor)
+    save(store, "keep", [ActionExecuted("action_listen"), user_message("bonjour")])
+    save(store, "erase-me", [ActionExecuted("action_listen"), user_message("bonjour")])
+    caplog.set_level("INFO")
+    erasure = [user_message("supprimez ma conversation"), ActionExecuted(ERASURE_ACTION)]
+    save(store, "erase-me", erasure)
+    assert asyncio.run(store.retrieve("erase-me")) is None
+    assert asyncio.run(store.retrieve("keep")) is not None
+    assert "Erasure receipt" in caplog.text and "erase-me" not in caplog.text
+
+
+def test_redaction_failure_stores_a_placeholder_not_the_text(database, redactor, monkeypatch):
+    store = make_store(database, redactor)
+
+    def broken_analysis(*args, **kwargs):
+        raise RuntimeError("recognizer crashed")
+
+    monkeypatch.setattr(redactor, "analyze", broken_analysis)
+    save(store, "c3", [ActionExecuted("action_listen"), user_message(f"je suis {NAME}")])
+    text = stored_text(database)
+    assert NAME not in text and "<REDACTION_FAILED>" in text
