@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install train run test lint lock clean
+.PHONY: help install train run test lint lock clean browser-deps
 
 help:
 	@echo "make run    install if needed, train if data changed, start the assistant"
@@ -49,11 +49,17 @@ run: $(MODEL)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(MODEL) lint
+test: $(MODEL) lint browser-deps
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/pytest
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
 		--fail-on-prediction-errors --out var/results/core
+
+# Headless Chromium (Debian's) and axe-core for the widget's browser tests; fast when present.
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y chromium; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --ignore-scripts
 
 # Refresh the exact pins after changing pyproject.toml.
 lock: $(STAMP)

@@ -97,6 +97,8 @@ class Catalogue:
     procedures: dict[str, Procedure]
     help: dict = field(default_factory=dict)
     messages: dict = field(default_factory=dict)
+    sensitive: dict = field(default_factory=dict)
+    buttons: dict = field(default_factory=dict)
     _alias_patterns: list[tuple[re.Pattern, str]] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -105,13 +107,15 @@ class Catalogue:
         for path in sorted((directory / "procedures").glob("*.yml")):
             procedure = load_procedure(path)
             procedures[procedure.id] = procedure
+        messages = _load_yaml(directory / "messages.yml")
         catalogue = cls(
             procedures,
             help=_load_yaml(directory / "help.yml"),
             messages={
-                key: " ".join(text.split())
-                for key, text in _load_yaml(directory / "messages.yml").items()
+                key: " ".join(text.split()) for key, text in messages.items() if key != "buttons"
             },
+            sensitive=_load_yaml(directory / "sensitive.yml"),
+            buttons=messages.get("buttons", {}),
         )
         catalogue._index_aliases()
         return catalogue
@@ -129,6 +133,11 @@ class Catalogue:
             for alias, procedure_id in pairs
             if alias
         ]
+
+    def mentions_sensitive_data(self, text: str) -> bool:
+        """Whether a message seems to share health or other special-category data."""
+        words = f" {normalise(text)}"
+        return any(f" {normalise(term)}" in words for term in self.sensitive.get("terms", ()))
 
     def find_in_text(self, text: str) -> Procedure | None:
         """The procedure a message names, by its aliases (used when NLU found no entity)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import functools
 import os
 from typing import Any
@@ -63,6 +64,41 @@ class ActionPrivacyNotice(Action):
         return []
 
 
+class CitizenAnswerAction(Action, abc.ABC):
+    """An action answering the citizen's latest message.
+
+    If that message seems to share health or other sensitive data, the answer starts by
+    asking the citizen not to (CNIL guidance for chatbots).
+    """
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if catalogue().mentions_sensitive_data(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=" ".join(catalogue().sensitive["reminder"].split()))
+        return self.answer(dispatcher, tracker)
+
+    @abc.abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """The reply itself (abstract, so that the action server does not register this class)."""
+
+
+def topic_buttons() -> list[dict]:
+    return [
+        {"title": button["title"], "payload": f"/{button['intent']}"}
+        for button in catalogue().buttons.get("topics", ())
+    ]
+
+
+def procedure_buttons() -> list[dict]:
+    procedures = catalogue().procedures
+    return [
+        {"title": procedures[pid].title,
+         "payload": f'/ask_procedure{{"procedure": "{pid}"}}'}
+        for pid in catalogue().buttons.get("procedures", ())
+    ]
+
+
 def _named_procedure(tracker: Tracker) -> Procedure | None:
     """The procedure named in the latest message: NLU entity first, then catalogue aliases."""
     procedures = catalogue().procedures
@@ -84,7 +120,7 @@ def _named_situation(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionAnswerProcedure(Action):
+class ActionAnswerProcedure(CitizenAnswerAction):
     """Answers cost / where / documents / delay / validity / eligibility from the catalogue.
 
     Follow-ups keep context: the procedure and the kind of question stay in slots, so that
@@ -94,9 +130,7 @@ class ActionAnswerProcedure(Action):
     def name(self) -> str:
         return "action_answer_procedure"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         named = _named_procedure(tracker)
         previous = catalogue().procedures.get(tracker.get_slot("procedure") or "")
@@ -107,14 +141,17 @@ class ActionAnswerProcedure(Action):
         question = INTENT_QUESTIONS.get(intent) or tracker.get_slot("question") or "summary"
 
         if procedure is None:
-            dispatcher.utter_message(text=message("which_procedure"))
+            dispatcher.utter_message(text=message("which_procedure"), buttons=procedure_buttons())
             return [SlotSet("question", question)]
         if question == "summary" and situation and procedure.has_case("cost", situation):
             question = "cost"  # "et pour un enfant ?" right after a general question
         if question == "eligibility":
             dispatcher.utter_message(text=render_eligibility(procedure))
         else:
-            dispatcher.utter_message(text=render_answer(procedure, question, situation))
+            buttons = topic_buttons() if question == "summary" else []
+            dispatcher.utter_message(
+                text=render_answer(procedure, question, situation), buttons=buttons
+            )
         return [
             SlotSet("procedure", procedure.id),
             SlotSet("situation", situation),
@@ -148,15 +185,13 @@ def handoff_text() -> str:
     ])
 
 
-class ActionHandleMisunderstanding(Action):
+class ActionHandleMisunderstanding(CitizenAnswerAction):
     """Out of scope or not understood: say so plainly; after two in a row, offer a human."""
 
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         if consecutive_misunderstandings(tracker) >= HANDOFF_AFTER:
             dispatcher.utter_message(text=handoff_text())
@@ -167,13 +202,11 @@ class ActionHandleMisunderstanding(Action):
         return []
 
 
-class ActionOfferHuman(Action):
+class ActionOfferHuman(CitizenAnswerAction):
     def name(self) -> str:
         return "action_offer_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         dispatcher.utter_message(text=handoff_text())
         return []
 

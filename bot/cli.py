@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
+import json
 import sys
+from contextlib import nullcontext
+from pathlib import Path
 
 from anonymization import cli as anonymization_cli
 from bot import launcher
@@ -36,6 +40,86 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stores():
+    from bot.privacy import open_stores
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return open_stores(settings)
+
+
+def _purge(args: argparse.Namespace) -> int:
+    print(json.dumps(_stores().purge().as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    print(json.dumps(_stores().erase(args.sender_id).as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _since(value: str) -> float:
+    day = dt.date.fromisoformat(value)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+
+
+def _sink():
+    sink = _stores().event_broker
+    if sink is None:
+        raise SystemExit("guichet: audit needs the SQL analytics sink (event_broker) in endpoints")
+    return sink
+
+
+def _audit_report(args: argparse.Namespace) -> int:
+    from bot import audit
+
+    figures = audit.compute_figures(_sink(), _since(args.since))
+    Path(args.out).write_text(audit.render_report(figures, args.since), encoding="utf-8")
+    print(f"report written to {args.out}")
+    return 0
+
+
+def _audit_export(args: argparse.Namespace) -> int:
+    from bot import audit
+
+    with open(args.out, "w", encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
+        for line in audit.export_conversations(_sink(), _since(args.since)):
+            print(line, file=out)
+    return 0
+
+
+def _audit_scan(args: argparse.Namespace) -> int:
+    from anonymization import Redactor
+    from bot import audit
+
+    candidates = list(audit.scan(_stores(), Redactor.from_policy()))
+    print("\n".join(candidates) if candidates else "no residual candidate")
+    return 1 if candidates else 0
+
+
+def _add_privacy_commands(commands) -> None:
+    purge = commands.add_parser("purge", help="delete what is older than retention.yml allows")
+    purge.set_defaults(func=_purge)
+    erase = commands.add_parser("erase", help="erase a conversation everywhere; print the receipt")
+    erase.add_argument("sender_id", metavar="SENDER_ID")
+    erase.set_defaults(func=_erase)
+
+    audit = commands.add_parser("audit", help="auditor tools over the redacted stores")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT")
+    report = audit_commands.add_parser("report", help="self-contained HTML report with plots")
+    report.add_argument("--out", default="report.html")
+    export = audit_commands.add_parser("export", help="JSONL of redacted conversations")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    for command in (report, export):
+        command.add_argument("--since", default="1970-01-01", help="first day, YYYY-MM-DD")
+    report.set_defaults(func=_audit_report)
+    export.set_defaults(func=_audit_export)
+    scan = audit_commands.add_parser(
+        "scan", help="second detection pass over everything stored (exit 1 if anything found)"
+    )
+    scan.set_defaults(func=_audit_scan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guichet", description="Guichet: French public-service assistant, private by design."
@@ -57,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask_command.set_defaults(func=_ask)
 
     anonymization_cli.add_commands(commands)
+    _add_privacy_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")

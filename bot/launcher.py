@@ -22,6 +22,8 @@ from bot.settings import PROJECT_ROOT, Settings
 
 STARTUP_TIMEOUT_SECONDS = 300
 SHUTDOWN_TIMEOUT_SECONDS = 20
+# Both servers run with redacted logging (bot/redacting_logs.py).
+REDACTED_LOGS = [sys.executable, "-m", "bot.redacting_logs"]
 
 
 class LaunchError(Exception):
@@ -39,17 +41,28 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def write_endpoints(settings: Settings) -> Path:
-    """Copy endpoints.yml with this run's action server port and data directory."""
-    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+def endpoints_source() -> Path:
+    """endpoints.yml, or the file named by GUICHET_ENDPOINTS (e.g. endpoints.postgres.yml)."""
+    return Path(os.environ.get("GUICHET_ENDPOINTS") or PROJECT_ROOT / "endpoints.yml")
+
+
+def endpoints_config(settings: Settings) -> dict:
+    """The endpoints with this run's action server port and SQLite files in the data dir."""
+    endpoints = yaml.safe_load(endpoints_source().read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{settings.actions_port}/webhook"
-    tracker_store = endpoints.get("tracker_store") or {}
-    if tracker_store.get("dialect") == "sqlite":
-        tracker_store["db"] = str(settings.data_dir / Path(tracker_store["db"]).name)
+    for section in ("tracker_store", "event_broker"):
+        store = endpoints.get(section) or {}
+        if store.get("dialect") == "sqlite":
+            store["db"] = str(settings.data_dir / Path(store["db"]).name)
+    return endpoints
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Write this run's endpoints (see `endpoints_config`) under the data directory."""
     run_dir = settings.data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / "endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(endpoints_config(settings), sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -101,7 +114,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 def start_action_server(port: int, env: dict[str, str], **popen_options) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [*REDACTED_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
     )
 
@@ -118,7 +131,7 @@ def run(settings: Settings) -> int:
 
     actions = start_action_server(settings.actions_port, env)
     rasa = subprocess.Popen(
-        [sys.executable, "-m", "rasa", "run", "--model", str(settings.model),
+        [*REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
          "--interface", settings.host, "--port", str(settings.port),
          "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
          "--cors", *settings.cors_origins],

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The widget's sender ids: 128 random bits in hexadecimal (see static/guichet.js). Such an id
+# is also the citizen's erasure token, so logs mask it.
+SENDER_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _env_list(name: str, default: str) -> list[str]:

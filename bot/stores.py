@@ -12,15 +12,34 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time
+from collections import Counter
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import declarative_base
 
 from anonymization import Redactor
+from bot.retention import Receipt, Retention
 
 logger = logging.getLogger(__name__)
+FAILED = "REDACTION_FAILED"
+ReceiptBase = declarative_base()
+
+
+class ReceiptRow(ReceiptBase):
+    """Erasure and purge receipts: counts and a hashed reference, never personal data."""
+
+    __tablename__ = "privacy_receipts"
+    id = sa.Column(sa.Integer, primary_key=True)
+    timestamp = sa.Column(sa.Float, nullable=False, index=True)
+    kind = sa.Column(sa.String(32), nullable=False)
+    conversation = sa.Column(sa.String(64))
+    data = sa.Column(sa.Text, nullable=False)
 
 ERASURE_ACTION = "action_erase_conversation"
 # Client metadata (IP address, user agent, ...) is personal data: none of it is kept.
@@ -28,8 +47,8 @@ KEPT_METADATA_KEYS: frozenset[str] = frozenset()
 
 
 def sender_reference(sender_id: str) -> str:
-    """A short, non-reversible reference for receipts and logs (never the sender id itself)."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:12]
+    """A non-reversible reference for receipts, logs and analytics (never the sender id)."""
+    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]
 
 
 def _kept_metadata(metadata: dict | None) -> dict:
@@ -37,15 +56,29 @@ def _kept_metadata(metadata: dict | None) -> dict:
 
 
 class EventRedactor:
-    """Redacts the free-text parts of one serialised Rasa event."""
+    """Redacts the free-text parts of one serialised Rasa event.
+
+    `tally` counts what was detected, by entity type, and failures under REDACTION_FAILED:
+    the figures (never the values) go to the analytics sink and the audit report.
+    """
 
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
+        self.tally: Counter[str] = Counter()
 
     def text(self, value: Any, conversation_id: str) -> Any:
         if not isinstance(value, str) or not value:
             return value
-        return self.redactor.redact(value, conversation_id=conversation_id).text
+        result = self.redactor.redact(value, conversation_id=conversation_id)
+        self.tally.update(finding.entity_type for finding in result.entities)
+        if result.failed:
+            self.tally[FAILED] += 1  # the Redactor logs the failure itself
+        return result.text
+
+    def redact(self, data: dict, conversation_id: str) -> tuple[dict, dict[str, int]]:
+        """The redacted event and what its redaction found (entity type -> count)."""
+        self.tally = Counter()
+        return self.event(data, conversation_id), dict(self.tally)
 
     def event(self, data: dict, conversation_id: str) -> dict:
         data = dict(data)
@@ -96,24 +129,36 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database rows and broker messages are redacted.
 
     Configure it in endpoints.yml with `type: bot.stores.RedactingSQLTrackerStore` and the
-    usual SQLTrackerStore keys (`dialect`, `db`, `url`, ...).
+    usual SQLTrackerStore keys (`dialect`, `db`, `url`, ...). It also keeps the privacy
+    receipts (erasures, purges) and runs the retention purge at start and then periodically.
     """
 
-    def __init__(self, *args: Any, redactor: Redactor | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        redactor: Redactor | None = None,
+        retention: Retention | None = None,
+        purge_in_background: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
+        self.retention = retention or Retention.load()
+        ReceiptBase.metadata.create_all(self.engine)
+        if purge_in_background:
+            self._start_purge_thread()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
-            if any(_is_erasure(event) for event in new_events):
-                self._erase(session, tracker.sender_id)
-                return
-            redacted = [
-                self.event_redactor.event(event.as_dict(), tracker.sender_id)
-                for event in new_events
-            ]
-            for data in redacted:
+        if any(_is_erasure(event) for event in new_events):
+            self.erase(tracker.sender_id)
+            return
+        redacted = [
+            self.event_redactor.redact(event.as_dict(), tracker.sender_id) for event in new_events
+        ]
+        with self.session_scope() as session:
+            for data, _ in redacted:
                 session.add(
                     self.SQLEvent(
                         sender_id=tracker.sender_id,
@@ -130,21 +175,89 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Never publish the raw tracker: `save` publishes the redacted events itself."""
 
-    def _publish(self, sender_id: str, redacted_events: list[dict]) -> None:
+    def _publish(self, sender_id: str, redacted: list[tuple[dict, dict[str, int]]]) -> None:
         if self.event_broker is None:
             return
-        for data in redacted_events:
-            self.event_broker.publish({"sender_id": sender_id, **data})
+        publish = getattr(self.event_broker, "publish_redacted", None)
+        for data, detections in redacted:
+            event = {"sender_id": sender_id, **data}
+            if publish is not None:
+                publish(event, detections)
+            else:  # a broker that does not redact by itself still only gets redacted events
+                self.event_broker.publish(event)
 
-    def _erase(self, session: Any, sender_id: str) -> int:
-        deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-        session.commit()
+    def erase(self, sender_id: str) -> Receipt:
+        """Delete a conversation everywhere (tracker rows, analytics rows); return the receipt."""
+        with self.session_scope() as session:
+            rows = {
+                "conversation_events": session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete()
+            }
+            session.commit()
+        if hasattr(self.event_broker, "erase"):
+            rows["analytics_events"] = self.event_broker.erase(sender_id)
         self.event_redactor.redactor.forget(sender_id)
-        logger.info(
-            "Erasure receipt: conversation %s, %d stored events deleted",
-            sender_reference(sender_id), deleted,
-        )
-        return deleted
+        receipt = Receipt("erasure", rows, time.time(), sender_reference(sender_id))
+        self.record(receipt)
+        return receipt
+
+    def purge(self, now: float | None = None) -> Receipt:
+        """Delete what is older than its retention period; return the receipt."""
+        now = time.time() if now is None else now
+        conversations_cutoff = now - self.retention.seconds("conversations")
+        with self.session_scope() as session:
+            expired = [
+                sender_id
+                for (sender_id,) in session.query(self.SQLEvent.sender_id)
+                .group_by(self.SQLEvent.sender_id)
+                .having(sa.func.max(self.SQLEvent.timestamp) < conversations_cutoff)
+            ]
+            rows = {
+                "conversation_events": session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id.in_(expired))
+                .delete(synchronize_session=False),
+                "receipts": session.query(ReceiptRow)
+                .filter(ReceiptRow.timestamp < now - self.retention.seconds("receipts"))
+                .delete(),
+            }
+            session.commit()
+        if hasattr(self.event_broker, "purge"):
+            cutoff = now - self.retention.seconds("analytics")
+            rows["analytics_events"] = self.event_broker.purge(cutoff)
+        receipt = Receipt("purge", rows, now)
+        self.record(receipt)
+        return receipt
+
+    def record(self, receipt: Receipt) -> None:
+        """Keep the receipt (audit trail) and log it; neither contains personal data."""
+        with self.session_scope() as session:
+            session.add(
+                ReceiptRow(
+                    timestamp=receipt.timestamp, kind=receipt.kind,
+                    conversation=receipt.conversation, data=json.dumps(receipt.rows),
+                )
+            )
+            session.commit()
+        logger.info("Privacy receipt: %s", receipt.describe())
+
+    def receipts(self) -> list[Receipt]:
+        with self.session_scope() as session:
+            return [
+                Receipt(row.kind, json.loads(row.data), row.timestamp, row.conversation)
+                for row in session.query(ReceiptRow).order_by(ReceiptRow.id)
+            ]
+
+    def _start_purge_thread(self) -> None:
+        def purge_forever() -> None:
+            while True:
+                try:
+                    self.purge()
+                except Exception:  # noqa: BLE001 (keep purging; the next run may succeed)
+                    logger.exception("Retention purge failed")
+                time.sleep(self.retention.purge_interval_seconds)
+
+        threading.Thread(target=purge_forever, name="retention-purge", daemon=True).start()
 
 
 def _is_erasure(event: Event) -> bool:

@@ -43,11 +43,18 @@ class RunningAssistant:
 
     def post(self, path: str, payload: bytes | dict, timeout: float = 60) -> tuple[int, object]:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        request = urllib.request.Request(
+        return self._request(urllib.request.Request(  # noqa: S310 (our own server on loopback)
             self.base_url + path, data=body, headers={"Content-Type": "application/json"}
-        )
+        ), timeout)
+
+    def delete(self, path: str) -> tuple[int, object]:
+        request = urllib.request.Request(self.base_url + path, method="DELETE")  # noqa: S310
+        return self._request(request)
+
+    @staticmethod
+    def _request(request: urllib.request.Request, timeout: float = 60) -> tuple[int, object]:
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
@@ -64,7 +71,8 @@ class RunningAssistant:
         return self.netguard_log.read_text(encoding="utf-8").splitlines()
 
 
-def start_assistant(data_dir: Path) -> RunningAssistant:
+def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> RunningAssistant:
+    """Start `guichet run` on free ports; `extra_env` e.g. LOG_LEVEL or GUICHET_ENDPOINTS."""
     port = free_port()
     netguard_log = data_dir / "netguard.log"
     env = dict(os.environ)
@@ -75,6 +83,7 @@ def start_assistant(data_dir: Path) -> RunningAssistant:
         GUICHET_NETGUARD_LOG=str(netguard_log),
         PYTHONPATH=os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
     )
+    env.update(extra_env or {})
     env.pop("RASA_TELEMETRY_ENABLED", None)  # the project must switch it off by itself
     process = subprocess.Popen(
         [*GUICHET, "run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,

@@ -122,3 +122,18 @@ def test_handoff_routes_are_present_and_verified():
     assert routes["france_services"]["url"].startswith("https://")
     assert routes["allo_service_public"]["phone"] == "39 39"
     assert routes["allo_service_public"]["verified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sensitive"),
+    [
+        ("je suis enceinte, ai-je droit au RSA ?", True),
+        ("mon fils est hospitalisé", True),
+        ("j'ai une maladie chronique", True),
+        ("je suis en situation de handicap", True),
+        ("combien coûte un passeport ?", False),
+        ("je veux refaire ma carte vitale", False),
+    ],
+)
+def test_sensitive_data_is_noticed(text, sensitive):
+    assert CATALOGUE.mentions_sensitive_data(text) is sensitive

@@ -87,3 +87,19 @@ def test_personal_data_never_reaches_the_database(assistant, sender):
     assert "<PERSON_1>" in joined and "<PHONE_NUMBER_1>" in joined
     for canary in canaries:
         assert canary not in joined
+
+
+def test_sensitive_data_gets_a_reminder(assistant, sender):
+    reply = assistant.say(sender, "j'ai un cancer et je suis au chômage, ai-je droit au RSA ?")
+    assert "ne pas indiquer d'informations sur votre santé" in reply
+    assert "Je ne peux pas vous dire si vous avez droit" in reply
+
+
+def test_a_general_answer_offers_quick_replies(assistant, sender):
+    status, replies = assistant.post(
+        "/webhooks/rest/webhook", {"sender": sender, "message": "je veux refaire mon passeport"}
+    )
+    buttons = [button for reply in replies for button in reply.get("buttons", [])]
+    assert {"title": "Combien ça coûte ?", "payload": "/ask_cost"} in buttons
+    cost = assistant.say(sender, "/ask_cost")
+    assert "86 €" in cost

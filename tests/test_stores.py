@@ -30,7 +30,8 @@ def database(tmp_path):
 
 def make_store(database, redactor) -> RedactingSQLTrackerStore:
     return RedactingSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", db=str(database), redactor=redactor
+        domain=DOMAIN, dialect="sqlite", db=str(database), redactor=redactor,
+        purge_in_background=False,
     )
 
 
@@ -95,7 +96,7 @@ def test_erasure_deletes_every_stored_event_of_that_conversation(database, redac
     save(store, "erase-me", erasure)
     assert asyncio.run(store.retrieve("erase-me")) is None
     assert asyncio.run(store.retrieve("keep")) is not None
-    assert "Erasure receipt" in caplog.text and "erase-me" not in caplog.text
+    assert "Privacy receipt: erasure" in caplog.text and "erase-me" not in caplog.text
 
 
 def test_redaction_failure_stores_a_placeholder_not_the_text(database, redactor, monkeypatch):

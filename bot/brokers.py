@@ -1,0 +1,140 @@
+"""Event brokers that only ever publish redacted events (the analytics side of the boundary).
+
+The redacting tracker store hands them events it has already redacted (`publish_redacted`).
+Anything Rasa publishes by itself through `publish` (its fail-safe in-memory tracker store,
+`rasa export`) is redacted here first, so a raw event never leaves the process.
+In both cases the sender id is replaced by a hashed reference and client metadata is dropped.
+
+- `RedactingSQLEventBroker` (default): an SQL analytics sink, SQLite or PostgreSQL.
+- `RedactingPikaEventBroker`: Rasa's RabbitMQ broker, same configuration keys as `type: pika`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.pika import PikaEventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+from anonymization import Redactor
+from bot.stores import FAILED, EventRedactor, sender_reference
+
+AnalyticsBase = declarative_base()
+
+
+class AnalyticsEvent(AnalyticsBase):
+    """One redacted event, with what its redaction detected (types and counts only)."""
+
+    __tablename__ = "analytics_events"
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation = sa.Column(sa.String(64), nullable=False, index=True)
+    timestamp = sa.Column(sa.Float, index=True)
+    type_name = sa.Column(sa.String(255), nullable=False)
+    intent_name = sa.Column(sa.String(255))
+    action_name = sa.Column(sa.String(255))
+    detections = sa.Column(sa.Text, nullable=False)
+    redaction_failures = sa.Column(sa.Integer, nullable=False, default=0)
+    data = sa.Column(sa.Text, nullable=False)
+
+
+def analytics_message(event: dict, detections: dict[str, int]) -> dict:
+    """The published form of a redacted event: hashed sender, detection counts."""
+    return {
+        **event,
+        "sender_id": sender_reference(str(event.get("sender_id"))),
+        "redaction": detections,
+    }
+
+
+class RedactingBroker(EventBroker):
+    """Base of the redacting brokers: `publish` redacts, `publish_redacted` trusts the store."""
+
+    _event_redactor: EventRedactor | None = None
+
+    def publish(self, event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        if self._event_redactor is None:
+            self._event_redactor = EventRedactor(Redactor.from_policy())
+        data, detections = self._event_redactor.redact(event, str(event.get("sender_id")))
+        self.publish_redacted(data, detections, *args, **kwargs)
+
+    def publish_redacted(self, event: dict, detections: dict[str, int], *args: Any,
+                         **kwargs: Any) -> None:
+        raise NotImplementedError
+
+
+class RedactingSQLEventBroker(RedactingBroker):
+    """Analytics sink: redacted events in the `analytics_events` table of an SQL database.
+
+    endpoints.yml: `type: bot.brokers.RedactingSQLEventBroker` with `dialect` and `db`
+    (SQLite, the default) or `url`/`port`/`username`/`password` like the SQL tracker store.
+    """
+
+    def __init__(self, dialect: str = "sqlite", host: str | None = None, port: int | None = None,
+                 db: str = "analytics.db", username: str | None = None,
+                 password: str | None = None) -> None:
+        url = SQLTrackerStore.get_db_url(dialect, host, port, db, username, password)
+        self.engine = sa.create_engine(url)
+        AnalyticsBase.metadata.create_all(self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    @classmethod
+    async def from_endpoint_config(cls, broker_config: EndpointConfig,
+                                   event_loop: Any = None) -> RedactingSQLEventBroker:
+        return cls(host=broker_config.url, **broker_config.kwargs)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Any]:
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        finally:
+            session.close()
+
+    def publish_redacted(self, event: dict, detections: dict[str, int], *_: Any, **__: Any) -> None:
+        message = analytics_message(event, detections)
+        message.pop("redaction")  # kept in the detections and redaction_failures columns
+        with self.session() as session:
+            session.add(
+                AnalyticsEvent(
+                    conversation=message.pop("sender_id"),
+                    timestamp=message.get("timestamp"),
+                    type_name=message.get("event", ""),
+                    intent_name=(message.get("parse_data") or {}).get("intent", {}).get("name"),
+                    action_name=message.get("name"),
+                    detections=json.dumps(
+                        {kind: count for kind, count in detections.items() if kind != FAILED}
+                    ),
+                    redaction_failures=detections.get(FAILED, 0),
+                    data=json.dumps(message),
+                )
+            )
+
+    def erase(self, sender_id: str) -> int:
+        """Delete the conversation's analytics rows; return how many."""
+        with self.session() as session:
+            return (
+                session.query(AnalyticsEvent)
+                .filter(AnalyticsEvent.conversation == sender_reference(sender_id))
+                .delete()
+            )
+
+    def purge(self, cutoff: float) -> int:
+        """Delete analytics rows older than `cutoff` (epoch seconds); return how many."""
+        with self.session() as session:
+            return session.query(AnalyticsEvent).filter(AnalyticsEvent.timestamp < cutoff).delete()
+
+
+class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
+    """Rasa's RabbitMQ broker (`type: pika` keys), publishing redacted events only."""
+
+    def publish_redacted(self, event: dict, detections: dict[str, int],
+                         headers: dict[str, str] | None = None) -> None:
+        PikaEventBroker.publish(self, analytics_message(event, detections), headers)
