@@ -120,6 +120,8 @@ def _wrap_structlog_configure(redactor: LogRedactor) -> None:
         configure(*args, processors=processors, **kwargs)
 
     structlog.configure = configure_with_redaction
+    if structlog.is_configured():  # a bare `rasa run` configures it before loading our store
+        configure_with_redaction(processors=structlog.get_config()["processors"])
 
 
 def main() -> None:
