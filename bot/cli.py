@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
-from bot import launcher
+from bot import benchmark, launcher
 from bot.ask import ask
 from bot.settings import Settings
 
@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
     anonymization_cli.add_bench_commands(bench_commands)
+    benchmark.add_bench_commands(bench_commands)
     return parser
 
 

@@ -95,7 +95,7 @@ def install() -> RedactingFilter:
         return _installed
     _installed = RedactingFilter(LogRedactor())
     # Presidio's DEBUG lines come from the redaction itself: they would only print placeholders.
-    logging.getLogger("presidio-analyzer").setLevel(logging.INFO)
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     make_record = logging.getLogRecordFactory()
 
     def redacted_record(*args: Any, **kwargs: Any) -> logging.LogRecord:

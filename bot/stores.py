@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,18 +66,33 @@ class EventRedactor:
     the figures (never the values) go to the analytics sink and the audit report.
     """
 
-    def __init__(self, redactor: Redactor) -> None:
+    def __init__(self, redactor: Redactor, clean_cache_size: int = 10_000) -> None:
         self.redactor = redactor
         self.tally: Counter[str] = Counter()
+        # Digests of texts already found free of personal data. Bot answers, slot values and
+        # entity values repeat from turn to turn: this avoids analysing them again.
+        self._clean_digests: OrderedDict[bytes, None] = OrderedDict()
+        self._clean_cache_size = clean_cache_size
 
     def text(self, value: Any, conversation_id: str) -> Any:
         if not isinstance(value, str) or not value:
+            return value
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
+        if digest in self._clean_digests:
+            self._clean_digests.move_to_end(digest)
             return value
         result = self.redactor.redact(value, conversation_id=conversation_id)
         self.tally.update(finding.entity_type for finding in result.entities)
         if result.failed:
             self.tally[FAILED] += 1  # the Redactor logs the failure itself
+        elif not result.entities:
+            self._remember_clean(digest)
         return result.text
+
+    def _remember_clean(self, digest: bytes) -> None:
+        self._clean_digests[digest] = None
+        if len(self._clean_digests) > self._clean_cache_size:
+            self._clean_digests.popitem(last=False)
 
     def redact(self, data: dict, conversation_id: str) -> tuple[dict, dict[str, int]]:
         """The redacted event and what its redaction found (entity type -> count)."""

@@ -109,3 +109,22 @@ def test_redaction_failure_stores_a_placeholder_not_the_text(database, redactor,
     save(store, "c3", [ActionExecuted("action_listen"), user_message(f"je suis {NAME}")])
     text = stored_text(database)
     assert NAME not in text and "<REDACTION_FAILED>" in text
+
+
+def test_texts_found_clean_are_not_analysed_again_but_personal_data_always_is(redactor):
+    from bot.stores import EventRedactor
+
+    calls = []
+
+    class CountingRedactor:
+        def redact(self, text, conversation_id=None):
+            calls.append(text)
+            return redactor.redact(text, conversation_id=conversation_id)
+
+    event_redactor = EventRedactor(CountingRedactor())
+    answer = "Le passeport coûte 86 € pour un adulte."
+    for _ in range(3):
+        assert event_redactor.text(answer, "c4") == answer
+        assert NAME not in event_redactor.text(f"je suis {NAME}", "c4")
+    assert calls.count(answer) == 1
+    assert calls.count(f"je suis {NAME}") == 3

@@ -1,0 +1,84 @@
+"""`guichet bench turns`: turn latency with and without the redaction layer, in one run.
+
+Two agents share the trained model and one action server. One stores conversations with
+Rasa's own SQLTrackerStore (no redaction); the other with Guichet's redacting store and
+analytics sink. Both use in-memory SQLite, so that the baseline writes no raw text to disk
+and the comparison isolates what redaction costs. Turns alternate between the two agents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+from bot.inprocess import action_server, load_agent
+
+# A realistic conversation: questions, follow-ups and some personal data to redact.
+SCRIPT = (
+    "Bonjour",
+    "je m'appelle Marie Lefèvre et je veux refaire mon passeport",
+    "Combien ça coûte ?",
+    "et pour mon fils de 10 ans ?",
+    "vous pouvez me rappeler au 06 12 34 56 78 ou m.lefevre@example.org ?",
+    "j'habite 12 rue des Lilas 69003 Lyon, où faire la demande ?",
+    "merci, au revoir",
+)
+
+
+async def _measure(settings, conversations: int) -> dict[str, list[float]]:
+    from rasa.utils.endpoints import EndpointConfig
+
+    in_memory = {"dialect": "sqlite", "db": ":memory:"}
+    agents = {
+        "without redaction": await load_agent(
+            settings, tracker_store=EndpointConfig(type="sql", **in_memory)
+        ),
+        "with redaction": await load_agent(
+            settings,
+            tracker_store=EndpointConfig(
+                type="bot.stores.RedactingSQLTrackerStore", purge_in_background=False, **in_memory
+            ),
+            event_broker=EndpointConfig(type="bot.brokers.RedactingSQLEventBroker", **in_memory),
+        ),
+    }
+    timings: dict[str, list[float]] = {label: [] for label in agents}
+    for index in range(conversations + 1):  # conversation 0 warms both agents up
+        for turn, text in enumerate(SCRIPT):
+            order = list(agents.items()) if turn % 2 else list(reversed(agents.items()))
+            for label, agent in order:
+                start = time.perf_counter()
+                await agent.handle_text(text, sender_id=f"bench-{index}")
+                if index:
+                    timings[label].append(time.perf_counter() - start)
+    return timings
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def bench_turns(args: argparse.Namespace) -> int:
+    with action_server() as settings:
+        timings = asyncio.run(_measure(settings, args.conversations))
+    print(f"{args.conversations} conversations x {len(SCRIPT)} turns per configuration")
+    print(f"{'configuration':<20}{'turns':>7}{'mean ms':>10}{'p50 ms':>9}{'p95 ms':>9}")
+    for label, values in timings.items():
+        print(f"{label:<20}{len(values):>7}{statistics.mean(values) * 1000:>10.1f}"
+              f"{_percentile(values, 0.5) * 1000:>9.1f}{_percentile(values, 0.95) * 1000:>9.1f}")
+    baseline, redacted = timings["without redaction"], timings["with redaction"]
+    print(f"ratio with/without (mean): {statistics.mean(redacted) / statistics.mean(baseline):.3f}"
+          "  (target <= 1.15)")
+    print(f"ratio with/without (p50):  "
+          f"{_percentile(redacted, 0.5) / _percentile(baseline, 0.5):.3f}")
+    return 0
+
+
+def add_bench_commands(bench_commands) -> None:
+    turns = bench_commands.add_parser(
+        "turns", help="turn latency with and without the redaction layer, same run"
+    )
+    turns.add_argument("--conversations", type=int, default=20, help="per configuration")
+    turns.set_defaults(func=bench_turns)
