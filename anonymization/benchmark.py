@@ -5,7 +5,8 @@ import time
 from collections.abc import Callable
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values fall (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
@@ -29,7 +30,7 @@ def measure(
     elapsed = time.perf_counter() - started
     return {
         "p50 ms": statistics.median(latencies),
-        "p95 ms": _percentile(latencies, 0.95),
+        "p95 ms": percentile(latencies, 0.95),
         "batch msg/s": len(texts) / elapsed,
     }
 

@@ -13,6 +13,7 @@ import asyncio
 import statistics
 import time
 
+from anonymization.benchmark import percentile
 from bot.inprocess import action_server, load_agent
 
 # A realistic conversation: questions, follow-ups and some personal data to redact.
@@ -55,11 +56,6 @@ async def _measure(settings, conversations: int) -> dict[str, list[float]]:
     return timings
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def bench_turns(args: argparse.Namespace) -> int:
     with action_server() as settings:
         timings = asyncio.run(_measure(settings, args.conversations))
@@ -67,12 +63,12 @@ def bench_turns(args: argparse.Namespace) -> int:
     print(f"{'configuration':<20}{'turns':>7}{'mean ms':>10}{'p50 ms':>9}{'p95 ms':>9}")
     for label, values in timings.items():
         print(f"{label:<20}{len(values):>7}{statistics.mean(values) * 1000:>10.1f}"
-              f"{_percentile(values, 0.5) * 1000:>9.1f}{_percentile(values, 0.95) * 1000:>9.1f}")
+              f"{percentile(values, 0.5) * 1000:>9.1f}{percentile(values, 0.95) * 1000:>9.1f}")
     baseline, redacted = timings["without redaction"], timings["with redaction"]
     print(f"ratio with/without (mean): {statistics.mean(redacted) / statistics.mean(baseline):.3f}"
           "  (target <= 1.15)")
     print(f"ratio with/without (p50):  "
-          f"{_percentile(redacted, 0.5) / _percentile(baseline, 0.5):.3f}")
+          f"{percentile(redacted, 0.5) / percentile(baseline, 0.5):.3f}")
     return 0
 
 

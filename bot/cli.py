@@ -89,10 +89,10 @@ def _audit_export(args: argparse.Namespace) -> int:
 
 
 def _audit_scan(args: argparse.Namespace) -> int:
-    from anonymization import Redactor
     from bot import audit
 
-    candidates = list(audit.scan(_stores(), Redactor.from_policy()))
+    store = _stores()
+    candidates = list(audit.scan(store, store.event_redactor.redactor))
     print("\n".join(candidates) if candidates else "no residual candidate")
     return 1 if candidates else 0
 

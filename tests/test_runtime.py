@@ -7,7 +7,8 @@ import socket
 import subprocess
 import sys
 
-from tests.conftest import GUICHET, PROJECT_ROOT, free_port
+from bot.inprocess import free_port
+from tests.conftest import GUICHET, PROJECT_ROOT
 
 
 def test_first_message_discloses_the_automated_assistant(assistant):
