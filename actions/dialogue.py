@@ -177,7 +177,9 @@ def handoff_text() -> str:
     routes = catalogue().help
     france_services = routes["france_services"]
     phone = routes["allo_service_public"]
-    hours = f"Horaires : {phone['hours']}." if phone.get("hours") else phone["hours_text"]
+    hours = phone["hours_text"]
+    if phone.get("hours"):
+        hours = f"Horaires : {phone['hours']} ({phone['hours_url']}). {hours}"
     return "\n".join([
         "Pour être aidé par une personne :",
         f"- {france_services['text']} Trouver le point le plus proche : {france_services['url']}",

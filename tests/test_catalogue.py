@@ -122,6 +122,7 @@ def test_handoff_routes_are_present_and_verified():
     assert routes["france_services"]["url"].startswith("https://")
     assert routes["allo_service_public"]["phone"] == "39 39"
     assert routes["allo_service_public"]["verified"]
+    assert routes["allo_service_public"]["hours_url"].startswith("https://")
 
 
 @pytest.mark.parametrize(
