@@ -54,19 +54,25 @@ class Outbox:
         # `_db_lock`: short, around the SQLite file only (the event loop may not wait long).
         self.lock = threading.RLock()
         self._db_lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-            "queue TEXT NOT NULL, key TEXT, item TEXT NOT NULL)"
-        )
-        self._size = self._count()
+        self._connection: sqlite3.Connection | None = None  # the file is made on first use
+        self._size = self._count() if self.path.exists() else 0
         self._fault_since: float | None = None
         self._warned_at = 0.0
         self._start_retrying()
 
     def __len__(self) -> int:
         return self._size
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                "queue TEXT NOT NULL, key TEXT, item TEXT NOT NULL)"
+            )
+        return self._connection
 
     def _count(self) -> int:
         return self._db.execute(
@@ -88,6 +94,8 @@ class Outbox:
 
     def items(self, key: str) -> list[dict]:
         """The queued items of one key, in order."""
+        if not self.path.exists():
+            return []
         with self._db_lock:
             rows = self._db.execute(
                 "SELECT item FROM outbox WHERE queue = ? AND key = ? ORDER BY id", (self.queue, key)
@@ -96,6 +104,8 @@ class Outbox:
 
     def discard(self, key: str) -> int:
         """Drop the queued items of one key (erasure); return how many."""
+        if not self.path.exists():
+            return 0
         with self.lock, self._db_lock, self._db:
             dropped = self._db.execute(
                 "DELETE FROM outbox WHERE queue = ? AND key = ?", (self.queue, key)
@@ -106,6 +116,8 @@ class Outbox:
     def flush(self, batch: int = 500) -> int:
         """Deliver the queue in order; return how many items went. Raises if the service is
         still down (what was not delivered stays queued)."""
+        if not self._size:  # what another process queued, its own retry delivers
+            return 0
         delivered = 0
         with self.lock, self._exclusive():
             self._size = self._count()  # another process sharing the file may have delivered
@@ -150,11 +162,10 @@ class Outbox:
         def retry_forever() -> None:
             while True:
                 time.sleep(RETRY_SECONDS)
-                if self._size:
-                    try:
-                        self.flush()
-                    except Exception as error:  # noqa: BLE001 (still down: retry later)
-                        self.fault(error)
+                try:
+                    self.flush()
+                except Exception as error:  # noqa: BLE001 (still down: retry later)
+                    self.fault(error)
 
         threading.Thread(target=retry_forever, name=f"outbox-{self.queue}", daemon=True).start()
 
