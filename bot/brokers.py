@@ -7,15 +7,22 @@ In both cases the sender id is replaced by a hashed reference and client metadat
 
 - `RedactingSQLEventBroker` (default): an SQL analytics sink, SQLite or PostgreSQL.
 - `RedactingPikaEventBroker`: Rasa's RabbitMQ broker, same configuration keys as `type: pika`.
+
+If the database or RabbitMQ is down, events wait in a durable local outbox (bot/outbox.py) and
+are delivered when it is back: at least once, each with an `event_id` for de-duplication.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+import aio_pika
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
@@ -24,7 +31,8 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from anonymization import Redactor
-from bot.stores import FAILED, EventRedactor, sender_reference
+from bot.outbox import Outbox
+from bot.stores import FAILED, OUTAGE_ERRORS, EventRedactor, sender_reference
 
 AnalyticsBase = declarative_base()
 
@@ -45,11 +53,13 @@ class AnalyticsEvent(AnalyticsBase):
 
 
 def analytics_message(event: dict, detections: dict[str, int]) -> dict:
-    """The published form of a redacted event: hashed sender, detection counts."""
+    """The published form of a redacted event: hashed sender, detection counts, and a unique
+    `event_id` that consumers use to drop a duplicate (a redelivery after a fault)."""
     return {
         **event,
         "sender_id": sender_reference(str(event.get("sender_id"))),
         "redaction": detections,
+        "event_id": uuid.uuid4().hex,
     }
 
 
@@ -83,6 +93,9 @@ class RedactingSQLEventBroker(RedactingBroker):
         self.engine = sa.create_engine(url)
         AnalyticsBase.metadata.create_all(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        self.outbox = Outbox(
+            f"analytics {self.engine.url.render_as_string(hide_password=True)}", self._insert
+        )
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,
@@ -101,28 +114,37 @@ class RedactingSQLEventBroker(RedactingBroker):
     def publish_redacted(self, event: dict, detections: dict[str, int], *_: Any, **__: Any) -> None:
         message = analytics_message(event, detections)
         message.pop("redaction")  # kept in the detections and redaction_failures columns
+        row = {
+            "conversation": message.pop("sender_id"),
+            "timestamp": message.get("timestamp"),
+            "type_name": message.get("event", ""),
+            "intent_name": (message.get("parse_data") or {}).get("intent", {}).get("name"),
+            "action_name": message.get("name"),
+            "detections": json.dumps(
+                {kind: count for kind, count in detections.items() if kind != FAILED}
+            ),
+            "redaction_failures": detections.get(FAILED, 0),
+            "data": json.dumps(message),
+        }
+        if not len(self.outbox):  # else queue behind the backlog, to keep the order
+            try:
+                self._insert([row])
+                return
+            except OUTAGE_ERRORS as error:
+                self.outbox.fault(error)
+        self.outbox.put([row], key=row["conversation"])
+
+    def _insert(self, rows: list[dict]) -> None:
         with self.session() as session:
-            session.add(
-                AnalyticsEvent(
-                    conversation=message.pop("sender_id"),
-                    timestamp=message.get("timestamp"),
-                    type_name=message.get("event", ""),
-                    intent_name=(message.get("parse_data") or {}).get("intent", {}).get("name"),
-                    action_name=message.get("name"),
-                    detections=json.dumps(
-                        {kind: count for kind, count in detections.items() if kind != FAILED}
-                    ),
-                    redaction_failures=detections.get(FAILED, 0),
-                    data=json.dumps(message),
-                )
-            )
+            session.add_all(AnalyticsEvent(**row) for row in rows)
 
     def erase(self, sender_id: str) -> int:
-        """Delete the conversation's analytics rows; return how many."""
-        with self.session() as session:
-            return (
+        """Delete the conversation's analytics rows, queued ones included; return how many."""
+        reference = sender_reference(sender_id)
+        with self.outbox.lock, self.session() as session:
+            return self.outbox.discard(reference) + (
                 session.query(AnalyticsEvent)
-                .filter(AnalyticsEvent.conversation == sender_reference(sender_id))
+                .filter(AnalyticsEvent.conversation == reference)
                 .delete()
             )
 
@@ -133,8 +155,53 @@ class RedactingSQLEventBroker(RedactingBroker):
 
 
 class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
-    """Rasa's RabbitMQ broker (`type: pika` keys), publishing redacted events only."""
+    """Rasa's RabbitMQ broker (`type: pika` keys), publishing redacted events only.
+
+    Each message waits for RabbitMQ's publisher confirmation. A message RabbitMQ did not
+    confirm goes to the durable outbox instead of Rasa's in-memory list (lost on restart).
+    """
+
+    PUBLISH_TIMEOUT_SECONDS = 10
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        host = urlsplit(self.host if "://" in self.host else f"//{self.host}").hostname
+        self.outbox = Outbox(f"rabbitmq {host}:{self.port} {','.join(self.queues)}",
+                             self._publish_queued)
 
     def publish_redacted(self, event: dict, detections: dict[str, int],
                          headers: dict[str, str] | None = None) -> None:
         PikaEventBroker.publish(self, analytics_message(event, detections), headers)
+
+    async def _publish(self, event: dict, headers: dict[str, str] | None = None) -> None:
+        if not len(self.outbox):  # else queue behind the backlog, to keep the order
+            try:
+                await self._confirmed_publish(event, headers)
+                return
+            except Exception as error:  # noqa: BLE001 (any failure: keep the event)
+                self.outbox.fault(error)
+        self.outbox.put([{"event": event, "headers": headers}])
+
+    async def _confirmed_publish(self, event: dict, headers: dict[str, str] | None) -> None:
+        if self._exchange is None:
+            raise ConnectionError("not connected to RabbitMQ")
+        await asyncio.wait_for(
+            self._exchange.publish(self._message(event, headers), ""),
+            self.PUBLISH_TIMEOUT_SECONDS,
+        )
+
+    def _message(self, event: dict, headers: dict[str, str] | None) -> aio_pika.Message:
+        message = super()._message(event, headers)
+        message.message_id = event["event_id"]
+        return message
+
+    def _publish_queued(self, items: list[dict]) -> None:
+        """Publish queued messages in order (called by the outbox's retry thread)."""
+
+        async def publish_all() -> None:
+            for item in items:
+                await self._confirmed_publish(item["event"], item["headers"])
+
+        asyncio.run_coroutine_threadsafe(publish_all(), self._loop).result(
+            timeout=self.PUBLISH_TIMEOUT_SECONDS * len(items)
+        )

@@ -97,6 +97,14 @@ def _audit_scan(args: argparse.Namespace) -> int:
     return 1 if candidates else 0
 
 
+def _audit_backlog(args: argparse.Namespace) -> int:
+    from bot import outbox
+
+    waiting = outbox.backlog()
+    print("\n".join(f"{queue}: {count}" for queue, count in waiting.items()) or "no backlog")
+    return 0
+
+
 def _add_privacy_commands(commands) -> None:
     purge = commands.add_parser("purge", help="delete what is older than retention.yml allows")
     purge.set_defaults(func=_purge)
@@ -118,6 +126,10 @@ def _add_privacy_commands(commands) -> None:
         "scan", help="second detection pass over everything stored (exit 1 if anything found)"
     )
     scan.set_defaults(func=_audit_scan)
+    backlog = audit_commands.add_parser(
+        "backlog", help="events waiting in the local outbox for a service that was down"
+    )
+    backlog.set_defaults(func=_audit_backlog)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ restarts: the next turn is rebuilt from the redacted events, and slots the dialo
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -25,6 +26,7 @@ from sqlalchemy.orm import declarative_base
 
 from anonymization import Redactor
 from bot import redacting_logs
+from bot.outbox import Outbox, describe_error
 from bot.retention import Receipt, Retention
 
 # `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
@@ -32,6 +34,8 @@ from bot.retention import Receipt, Retention
 redacting_logs.install()
 logger = logging.getLogger(__name__)
 FAILED = "REDACTION_FAILED"
+# Connection-level database errors: the server is down or restarting (not a bug of ours).
+OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
 ReceiptBase = declarative_base()
 
 
@@ -158,38 +162,121 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         redactor: Redactor | None = None,
         retention: Retention | None = None,
         purge_in_background: bool = True,
+        outage_cache_size: int = 1000,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
         self.retention = retention or Retention.load()
         ReceiptBase.metadata.create_all(self.engine)
+        # While the database is down, redacted events wait on local disk, in order...
+        database = self.engine.url.render_as_string(hide_password=True)
+        self.outbox = Outbox(f"tracker store {database}", self._insert_queued)
+        self.erasures = Outbox(f"erasures {database}", self._erase_queued)
+        # ...and the conversations this process last saw stay in memory (redacted rows), so
+        # that a turn during an outage still has its context.
+        self._recent: OrderedDict[str, list[str]] = OrderedDict()
+        self._recent_size = outage_cache_size
         if purge_in_background:
             self._start_purge_thread()
 
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        with self.outbox.lock:  # also guards `_recent`, shared with the retry thread
+            try:
+                self._flush()
+                with self.session_scope() as session:
+                    rows = [row.data for row in self._event_query(
+                        session, sender_id, fetch_events_from_all_sessions)]
+                if not fetch_events_from_all_sessions:
+                    self._remember(sender_id, rows, replace=True)
+            except OUTAGE_ERRORS as error:
+                self.outbox.fault(error)
+                rows = self._outage_view(sender_id)
+        events = [json.loads(row) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        with self.outbox.lock:  # nothing reaches the database ahead of what is queued
+            try:
+                self._flush()
+                with self.session_scope() as session:
+                    stored = self._event_query(session, sender_id, False).count()
+            except OUTAGE_ERRORS as error:
+                self.outbox.fault(error)
+                stored = len(self._outage_view(sender_id))
+            new_events = list(itertools.islice(tracker.events, stored, None))
+            if any(_is_erasure(event) for event in new_events):
+                self.erase(sender_id)
+                return
+            redacted = [
+                self.event_redactor.redact(event.as_dict(), sender_id) for event in new_events
+            ]
+            self._store(sender_id, [json.dumps(data) for data, _ in redacted])
+        self._publish(sender_id, redacted)
+
+    def _store(self, sender_id: str, rows: list[str]) -> None:
+        """Insert redacted rows, or queue them if the database is down or a backlog waits."""
+        if not len(self.outbox):
+            try:
+                self._insert([(sender_id, row) for row in rows])
+                return
+            except OUTAGE_ERRORS as error:
+                self.outbox.fault(error)
+        self.outbox.put([{"sender_id": sender_id, "data": row} for row in rows], key=sender_id)
+
+    def _insert(self, rows: list[tuple[str, str]]) -> None:
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
-        if any(_is_erasure(event) for event in new_events):
-            self.erase(tracker.sender_id)
-            return
-        redacted = [
-            self.event_redactor.redact(event.as_dict(), tracker.sender_id) for event in new_events
-        ]
-        with self.session_scope() as session:
-            for data, _ in redacted:
+            for sender_id, row in rows:
+                data = json.loads(row)
                 session.add(
                     self.SQLEvent(
-                        sender_id=tracker.sender_id,
+                        sender_id=sender_id,
                         type_name=data["event"],
                         timestamp=data.get("timestamp"),
                         intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
                         action_name=data.get("name"),
-                        data=json.dumps(data),
+                        data=row,
                     )
                 )
             session.commit()
-        self._publish(tracker.sender_id, redacted)
+        for sender_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
+            self._remember(sender_id, [row for _, row in group])
+
+    def _insert_queued(self, items: list[dict]) -> None:
+        self._insert([(item["sender_id"], item["data"]) for item in items])
+
+    def _erase_queued(self, items: list[dict]) -> None:
+        for item in items:
+            self._erase_now(item["sender_id"])  # a second time is harmless: 0 rows
+
+    def _flush(self) -> None:
+        """Deliver what waits (in order) before the database is read or written again."""
+        self.outbox.flush()
+        self.erasures.flush()
+
+    def _remember(self, sender_id: str, rows: list[str], replace: bool = False) -> None:
+        """Keep the stored rows of the conversation's latest session (bounded, LRU).
+
+        Only `replace` (a full read) adds a conversation: a partial one would miscount.
+        """
+        if replace:
+            self._recent[sender_id] = []
+        elif sender_id not in self._recent:
+            return
+        self._recent[sender_id].extend(rows)
+        self._recent.move_to_end(sender_id)
+        while len(self._recent) > self._recent_size:
+            self._recent.popitem(last=False)
+
+    def _outage_view(self, sender_id: str) -> list[str]:
+        """The latest session as this process knows it: rows last seen stored, then queued."""
+        queued = [item["data"] for item in self.outbox.items(sender_id)]
+        return _latest_session(self._recent.get(sender_id, []) + queued)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Never publish the raw tracker: `save` publishes the redacted events itself."""
@@ -206,14 +293,27 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 self.event_broker.publish(event)
 
     def erase(self, sender_id: str) -> Receipt:
-        """Delete a conversation everywhere (tracker rows, analytics rows); return the receipt."""
-        with self.session_scope() as session:
-            rows = {
-                "conversation_events": session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .delete()
-            }
-            session.commit()
+        """Delete a conversation everywhere (tracker rows, analytics rows); return the receipt.
+
+        If the database is down, the erasure is queued and done as soon as it is back.
+        """
+        try:
+            return self._erase_now(sender_id)
+        except OUTAGE_ERRORS as error:
+            self.erasures.put([{"sender_id": sender_id}], key=sender_id, error=error)
+            return Receipt("erasure pending", {}, time.time(), sender_reference(sender_id))
+
+    def _erase_now(self, sender_id: str) -> Receipt:
+        with self.outbox.lock:
+            self._recent.pop(sender_id, None)
+            queued = self.outbox.discard(sender_id)
+            with self.session_scope() as session:
+                rows = {
+                    "conversation_events": queued + session.query(self.SQLEvent)
+                    .filter(self.SQLEvent.sender_id == sender_id)
+                    .delete()
+                }
+                session.commit()
         if hasattr(self.event_broker, "erase"):
             rows["analytics_events"] = self.event_broker.erase(sender_id)
         self.event_redactor.redactor.forget(sender_id)
@@ -244,6 +344,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if hasattr(self.event_broker, "purge"):
             cutoff = now - self.retention.seconds("analytics")
             rows["analytics_events"] = self.event_broker.purge(cutoff)
+        with self.outbox.lock:
+            self._recent.clear()  # some of these conversations may be gone
         receipt = Receipt("purge", rows, now)
         self.record(receipt)
         return receipt
@@ -272,11 +374,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             while True:
                 try:
                     self.purge()
-                except Exception:  # noqa: BLE001 (keep purging; the next run may succeed)
-                    logger.exception("Retention purge failed")
+                except Exception as error:  # noqa: BLE001 (the next run may succeed)
+                    logger.warning("Retention purge failed: %s", describe_error(error))
                 time.sleep(self.retention.purge_interval_seconds)
 
         threading.Thread(target=purge_forever, name="retention-purge", daemon=True).start()
+
+
+def _latest_session(rows: list[str]) -> list[str]:
+    """The rows SQLTrackerStore's query keeps: from the latest `session_started` timestamp."""
+    stamps = [(json.loads(row), row) for row in rows]
+    starts = [event.get("timestamp") or 0 for event, _ in stamps
+              if event["event"] == "session_started"]
+    if not starts:
+        return rows
+    return [row for event, row in stamps if (event.get("timestamp") or 0) >= max(starts)]
 
 
 def _is_erasure(event: Event) -> bool:

@@ -1,0 +1,163 @@
+"""Fault tests: PostgreSQL or RabbitMQ stops in the middle of a conversation with personal data.
+
+The assistant runs for real (`guichet run`) against servers that the tests own (tests/services.py)
+and stop mid-conversation. It must keep answering with the conversation's context, write no
+raw personal data anywhere, queue the redacted events locally, and deliver every one of them
+once the service is back: the events that went in are counted against the events stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import aio_pika
+import psycopg2
+import yaml
+
+from bot import outbox
+from tests.conftest import start_assistant, stop_assistant
+from tests.services import postgres, rabbitmq  # noqa: F401 (fixtures)
+from tests.test_canary import CONVERSATION, canaries_in, files_text, rows_text, sqlite_rows
+
+BEFORE, DURING, AFTER = CONVERSATION[:2], CONVERSATION[2:4], CONVERSATION[4:]
+QUEUE = "guichet_analytics"
+DELIVERY_DEADLINE_SECONDS = 120
+
+
+def write_endpoints(directory: Path, tracker_store: dict, event_broker: dict) -> Path:
+    path = directory / "endpoints.faults.yml"
+    path.write_text(yaml.safe_dump({
+        "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},  # the launcher sets it
+        "lock_store": {"type": "in_memory"},
+        "tracker_store": tracker_store,
+        "event_broker": event_broker,
+    }), encoding="utf-8")
+    return path
+
+
+def wait_for_empty_outbox(data_dir: Path) -> None:
+    """The background retry delivers the backlog without any further message."""
+    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
+    while any(outbox.backlog(data_dir / outbox.FILE_NAME).values()):
+        assert time.monotonic() < deadline, outbox.backlog(data_dir / outbox.FILE_NAME)
+        time.sleep(0.5)
+
+
+def converse_through_a_fault(assistant, stop, start) -> tuple[str, list[str], dict[str, int]]:
+    """Talk, stop the service, talk, start it again, talk; return sender, replies, backlog."""
+    sender = uuid.uuid4().hex
+    replies = [assistant.say(sender, text) for text in BEFORE]
+    stop()
+    replies += [assistant.say(sender, text) for text in DURING]
+    backlog = outbox.backlog(assistant.data_dir / outbox.FILE_NAME)
+    start()
+    replies += [assistant.say(sender, text) for text in AFTER]
+    wait_for_empty_outbox(assistant.data_dir)
+    return sender, replies, backlog
+
+
+def assert_answers_kept_their_context(replies: list[str]) -> None:
+    assert all(reply.strip() for reply in replies)
+    # "combien ça coûte ?" during the outage still refers to the passport asked before it.
+    assert "86 €" in replies[CONVERSATION.index(DURING[1])]
+
+
+def assert_stored_once_in_order(events: list[dict]) -> None:
+    """Every user message once, in the order sent, and no event stored twice."""
+    user_texts = [event["text"] for event in events if event["event"] == "user"]
+    assert len(user_texts) == len(CONVERSATION)
+    assert "<FR_NIR_1>" in user_texts[CONVERSATION.index(DURING[0])]  # the outage turn, redacted
+    assert len({json.dumps(event, sort_keys=True) for event in events}) == len(events)
+    stamps = [event["timestamp"] for event in events]
+    assert stamps == sorted(stamps)
+
+
+def same_events(analytics: list[dict], events: list[dict]) -> bool:
+    return sorted((a["event"], a["timestamp"]) for a in analytics) == sorted(
+        (e["event"], e["timestamp"]) for e in events)
+
+
+def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, postgres):  # noqa: F811
+    database = {"dialect": "postgresql", "url": "127.0.0.1", "port": postgres.port,
+                "db": postgres.database, "username": "postgres", "password": ""}
+    endpoints = write_endpoints(
+        tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", **database},
+        {"type": "bot.brokers.RedactingSQLEventBroker", **database},
+    )
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    assistant = start_assistant(data_dir, {"GUICHET_ENDPOINTS": str(endpoints)})
+    try:
+        sender, replies, backlog = converse_through_a_fault(
+            assistant, postgres.stop, postgres.start)
+    finally:
+        stop_assistant(assistant)
+
+    assert_answers_kept_their_context(replies)
+    assert any(key.startswith("tracker store") for key in backlog)  # queued during the outage
+    log = "".join(assistant.output)
+    assert "unavailable" in log and "queued events delivered" in log
+    with psycopg2.connect(**postgres.connection) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        events = [json.loads(data) for (data,) in cursor.fetchall()]
+        cursor.execute("SELECT data FROM analytics_events")
+        analytics = [json.loads(data) for (data,) in cursor.fetchall()]
+        stored = rows_text(connection, ["events", "analytics_events", "privacy_receipts"])
+    connection.close()
+    assert_stored_once_in_order(events)
+    # The analytics sink, on the same stopped server, got each stored event exactly once.
+    assert len({event["event_id"] for event in analytics}) == len(analytics)
+    assert same_events(analytics, events)
+    assert canaries_in(stored + log + files_text(data_dir)) == []
+
+
+async def consume(port: int) -> list[aio_pika.IncomingMessage]:
+    connection = await aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{port}/")
+    async with connection:
+        queue = await (await connection.channel()).declare_queue(QUEUE, durable=True)
+        messages = []
+        while (message := await queue.get(fail=False)) is not None:
+            await message.ack()
+            messages.append(message)
+        return messages
+
+
+def test_rabbitmq_outage_loses_nothing_and_writes_no_personal_data(tmp_path, rabbitmq):  # noqa: F811
+    endpoints = write_endpoints(
+        tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", "dialect": "sqlite",
+                   "db": "guichet.db"},
+        {"type": "bot.brokers.RedactingPikaEventBroker", "url": "127.0.0.1",
+         "port": rabbitmq.port, "username": "guest", "password": "guest", "queues": [QUEUE]},
+    )
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    assistant = start_assistant(data_dir, {"GUICHET_ENDPOINTS": str(endpoints)})
+    try:
+        sender, replies, backlog = converse_through_a_fault(
+            assistant, rabbitmq.stop, rabbitmq.start)
+    finally:
+        stop_assistant(assistant)
+
+    assert_answers_kept_their_context(replies)
+    assert any(key.startswith("rabbitmq") for key in backlog)
+    log = "".join(assistant.output)
+    assert "unavailable" in log and "queued events delivered" in log
+    with sqlite3.connect(data_dir / "guichet.db") as connection:
+        tracker_events = [json.loads(data) for (data,) in connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+    connection.close()
+    assert_stored_once_in_order(tracker_events)
+    messages = asyncio.run(consume(rabbitmq.port))
+    published = [json.loads(message.body) for message in messages]
+    # At least once, de-duplicated by event id: exactly the events stored, each once.
+    unique = {event["event_id"]: event for event in published}
+    assert {message.message_id for message in messages} == set(unique)
+    assert same_events(list(unique.values()), tracker_events)
+    queued = "\n".join(message.body.decode() for message in messages)
+    assert canaries_in(queued + sqlite_rows(data_dir) + log + files_text(data_dir)) == []
