@@ -24,12 +24,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import declarative_base
 
 from anonymization import Redactor
-from bot import redacting_logs
+from bot import rasa_speedups, redacting_logs
 from bot.retention import Receipt, Retention
 
 # `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
 # store from endpoints.yml, before any message is handled.
 redacting_logs.install()
+rasa_speedups.install()
 logger = logging.getLogger(__name__)
 FAILED = "REDACTION_FAILED"
 ReceiptBase = declarative_base()
