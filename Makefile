@@ -61,10 +61,11 @@ browser-deps:
 		apt-get install -y chromium; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --ignore-scripts
 
-# Debian's nginx, the load balancer of the topology test and `guichet bench load`.
+# Debian's nginx (and openssl for its test certificate): the load balancer of the topology
+# test and `guichet bench load`.
 nginx-deps:
-	@test -x /usr/sbin/nginx || { apt-get update && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y nginx-light; }
+	@test -x /usr/sbin/nginx -a -x /usr/bin/openssl || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl; }
 
 # Refresh the exact pins after changing pyproject.toml.
 lock: $(STAMP)
