@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install train run test lint lock clean browser-deps
+.PHONY: help install train run test lint lock clean browser-deps nginx-deps
 
 help:
 	@echo "make run    install if needed, train if data changed, start the assistant"
@@ -49,7 +49,7 @@ run: $(MODEL)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(MODEL) lint browser-deps
+test: $(MODEL) lint browser-deps nginx-deps
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/pytest
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
@@ -60,6 +60,12 @@ browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y chromium; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --ignore-scripts
+
+# Debian's nginx (and openssl for its test certificate): the load balancer of the topology
+# test and `guichet bench load`.
+nginx-deps:
+	@test -x /usr/sbin/nginx -a -x /usr/bin/openssl || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl; }
 
 # Refresh the exact pins after changing pyproject.toml.
 lock: $(STAMP)

@@ -1,9 +1,13 @@
-"""`guichet bench turns`: turn latency with and without the redaction layer, in one run.
+"""Benchmarks of the assistant, in one run each.
 
-Two agents share the trained model and one action server. One stores conversations with
-Rasa's own SQLTrackerStore (no redaction); the other with Guichet's redacting store and
-analytics sink. Both use in-memory SQLite, so that the baseline writes no raw text to disk
-and the comparison isolates what redaction costs. Turns alternate between the two agents.
+`guichet bench turns`: turn latency with and without the redaction layer. Two agents share
+the trained model and one action server. One stores conversations with Rasa's own
+SQLTrackerStore (no redaction); the other with Guichet's redacting store and analytics sink.
+Both use in-memory SQLite, so that the baseline writes no raw text to disk and the comparison
+isolates what redaction costs. Turns alternate between the two agents.
+
+`guichet bench load`: throughput and turn latency of one Rasa instance, then two behind
+nginx, with the production services (bot/topology.py): concurrent conversations over HTTPS.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import asyncio
 import statistics
 import time
+import uuid
 
 from anonymization.benchmark import percentile
 from bot.inprocess import action_server, load_agent
@@ -72,9 +77,64 @@ def bench_turns(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _drive(topology, users: int, turns: int) -> tuple[list[float], float]:
+    """`users` concurrent conversations of `turns` turns each (the SCRIPT, repeated);
+    return every turn's latency and the elapsed time."""
+    import aiohttp
+
+    url = topology.base_url + "/webhooks/rest/webhook"
+
+    async def conversation(session) -> list[float]:
+        sender, latencies = uuid.uuid4().hex, []
+        for turn in range(turns):
+            start = time.perf_counter()
+            message = {"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]}
+            async with session.post(url, json=message) as response:
+                response.raise_for_status()
+                await response.read()
+            latencies.append(time.perf_counter() - start)
+        return latencies
+
+    connector = aiohttp.TCPConnector(ssl=topology.tls, limit=users)
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        start = time.perf_counter()
+        results = await asyncio.gather(*(conversation(session) for _ in range(users)))
+        elapsed = time.perf_counter() - start
+    return [latency for latencies in results for latency in latencies], elapsed
+
+
+def bench_load(args: argparse.Namespace) -> int:
+    from bot.topology import Topology, production_services
+
+    throughput = {}
+    print(f"{args.users} concurrent conversations x {args.turns} turns, through nginx (HTTPS),"
+          " PostgreSQL, Redis locks, RabbitMQ, redaction on")
+    print(f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    with production_services() as env, Topology(env) as topology:
+        topology.start(instances=2)
+        for count in (1, 2):
+            topology.balance(topology.instance_ports[:count])
+            asyncio.run(_drive(topology, users=2 * count, turns=len(SCRIPT)))  # warm-up
+            latencies, elapsed = asyncio.run(_drive(topology, args.users, args.turns))
+            throughput[count] = len(latencies) / elapsed
+            print(f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
+                  + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)),
+                  flush=True)
+    print(f"two / one: {throughput[2] / throughput[1]:.2f}  "
+          "(targets: >= 30 turns/s on one instance, two >= 1.6 x one)")
+    return 0
+
+
 def add_bench_commands(bench_commands) -> None:
     turns = bench_commands.add_parser(
         "turns", help="turn latency with and without the redaction layer, same run"
     )
     turns.add_argument("--conversations", type=int, default=20, help="per configuration")
     turns.set_defaults(func=bench_turns)
+    load = bench_commands.add_parser(
+        "load", help="throughput and latency of one, then two Rasa instances behind nginx"
+    )
+    load.add_argument("--users", type=int, default=10, help="concurrent conversations")
+    load.add_argument("--turns", type=int, default=20, help="turns per conversation")
+    load.set_defaults(func=bench_load)

@@ -42,19 +42,29 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 def endpoints_source() -> Path:
-    """endpoints.yml, or the file named by GUICHET_ENDPOINTS (e.g. endpoints.postgres.yml)."""
+    """endpoints.yml, or the file named by GUICHET_ENDPOINTS (e.g. endpoints.production.yml)."""
     return Path(os.environ.get("GUICHET_ENDPOINTS") or PROJECT_ROOT / "endpoints.yml")
 
 
 def endpoints_config(settings: Settings) -> dict:
-    """The endpoints with this run's action server port and SQLite files in the data dir."""
+    """The endpoints with this run's action server port and SQLite files in the data dir.
+
+    An action URL taken from the environment (${...}) is left to Rasa to substitute;
+    `child_environment` points it at this run's action server unless it is set.
+    """
     endpoints = yaml.safe_load(endpoints_source().read_text(encoding="utf-8"))
-    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{settings.actions_port}/webhook"
+    action = endpoints["action_endpoint"]
+    if "${" not in action["url"]:
+        action["url"] = local_action_url(settings)
     for section in ("tracker_store", "event_broker"):
         store = endpoints.get(section) or {}
         if store.get("dialect") == "sqlite":
             store["db"] = str(settings.data_dir / Path(store["db"]).name)
     return endpoints
+
+
+def local_action_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.actions_port}/webhook"
 
 
 def write_endpoints(settings: Settings) -> Path:
@@ -74,6 +84,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         SANIC_HOST=settings.host,  # the action server reads its interface from here
         GUICHET_DATA_DIR=str(settings.data_dir),
     )
+    env.setdefault("GUICHET_ACTION_ENDPOINT_URL", local_action_url(settings))
     env.setdefault(
         "GUICHET_PRIVACY_NOTICE_URL", f"{settings.base_url}/webhooks/widget/confidentialite.html"
     )
@@ -119,6 +130,17 @@ def start_action_server(port: int, env: dict[str, str], **popen_options) -> subp
     )
 
 
+def start_rasa_server(settings: Settings, endpoints: Path, env: dict[str, str],
+                      **popen_options) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
+         "--interface", settings.host, "--port", str(settings.port),
+         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+         "--cors", *settings.cors_origins],
+        cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
+    )
+
+
 def run(settings: Settings) -> int:
     """Start both servers, print their URLs once they answer, and stop both on a signal."""
     if not settings.model.exists():
@@ -130,13 +152,7 @@ def run(settings: Settings) -> int:
     env = child_environment(settings)
 
     actions = start_action_server(settings.actions_port, env)
-    rasa = subprocess.Popen(
-        [*REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
-         "--interface", settings.host, "--port", str(settings.port),
-         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
-         "--cors", *settings.cors_origins],
-        cwd=PROJECT_ROOT, env=env, start_new_session=True,
-    )
+    rasa = start_rasa_server(settings, endpoints, env)
     processes = [actions, rasa]
 
     def _on_signal(signum, _frame):

@@ -25,13 +25,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import declarative_base
 
 from anonymization import Redactor
-from bot import redacting_logs
+from bot import rasa_speedups, redacting_logs
 from bot.outbox import Outbox, describe_error
 from bot.retention import Receipt, Retention
 
 # `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
 # store from endpoints.yml, before any message is handled.
 redacting_logs.install()
+rasa_speedups.install()
 logger = logging.getLogger(__name__)
 FAILED = "REDACTION_FAILED"
 # Connection-level database errors: the server is down or restarting (not a bug of ours).

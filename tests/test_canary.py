@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from bot.topology import production_services
 from tests.conftest import start_assistant, stop_assistant
 
 NIR = "1 85 05 78 006 084 91"  # key 91 = 97 - (1850578006084 mod 97)
@@ -124,22 +125,14 @@ def test_http_erasure_removes_the_conversation_everywhere_and_returns_a_receipt(
 
 
 @pytest.fixture
-def postgres_database():
-    name = f"guichet_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(**POSTGRES)
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {name}")
-    yield name
-    admin.cursor().execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
+def services():
+    """endpoints.production.yml: PostgreSQL, Redis locks, RabbitMQ analytics stream."""
+    with production_services() as env:
+        yield env
 
 
-def test_no_canary_in_files_logs_or_rows_with_postgresql(tmp_path, postgres_database):
-    assistant = start_assistant(tmp_path, {
-        "GUICHET_ENDPOINTS": "endpoints.postgres.yml", "GUICHET_DB_HOST": POSTGRES["host"],
-        "GUICHET_DB_NAME": postgres_database, "GUICHET_DB_USER": POSTGRES["user"],
-        "GUICHET_DB_PASSWORD": "",
-    })
+def test_no_canary_in_files_logs_or_rows_with_postgresql(tmp_path, services):
+    assistant = start_assistant(tmp_path, services)
     try:
         converse(assistant, uuid.uuid4().hex)
     finally:
@@ -147,12 +140,12 @@ def test_no_canary_in_files_logs_or_rows_with_postgresql(tmp_path, postgres_data
     assert canaries_in("".join(assistant.output)) == []
     assert canaries_in(files_text(tmp_path)) == []
     assert not list(tmp_path.rglob("*.db"))  # everything went to PostgreSQL
-    with psycopg2.connect(**{**POSTGRES, "dbname": postgres_database}) as connection:
+    with psycopg2.connect(**{**POSTGRES, "dbname": services["GUICHET_DB_NAME"]}) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         tables = [name for (name,) in cursor.fetchall()]
         stored = rows_text(connection, tables)
     connection.close()
-    assert {"events", "analytics_events", "privacy_receipts"} <= set(tables)
+    assert {"events", "privacy_receipts"} <= set(tables)
     assert "<FR_NIR_1>" in stored
     assert canaries_in(stored) == []
