@@ -42,6 +42,18 @@ class RunningAssistant:
             self.base_url + path, data=body, headers={"Content-Type": "application/json"}
         ), timeout)
 
+    def exchange(self, method: str, path: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None, timeout: float = 60):
+        """Any request; returns the status, the response headers and the raw body."""
+        request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
+            self.base_url + path, data=body, headers=headers or {}, method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
     def delete(self, path: str) -> tuple[int, object]:
         request = urllib.request.Request(self.base_url + path, method="DELETE")  # noqa: S310
         return self._request(request)
@@ -77,6 +89,8 @@ def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> 
         GUICHET_DATA_DIR=str(data_dir),
         GUICHET_NETGUARD_LOG=str(netguard_log),
         PYTHONPATH=os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
+        # Tests talk faster than citizens: rate limits are off unless a test sets them.
+        GUICHET_RATE_LIMIT_PER_SENDER="0", GUICHET_RATE_LIMIT_PER_IP="0",
     )
     env.update(extra_env or {})
     env.pop("RASA_TELEMETRY_ENABLED", None)  # the project must switch it off by itself
@@ -116,5 +130,22 @@ def stop_assistant(assistant: RunningAssistant) -> int:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory) -> RunningAssistant:
     running = start_assistant(tmp_path_factory.mktemp("assistant"))
+    yield running
+    stop_assistant(running)
+
+
+# The production defaults (rate limits on), an admin token and a website allowed by CORS.
+# Requests from the tests come through a "trusted proxy" (loopback), so each test can act
+# as its own client address with X-Forwarded-For.
+GUARDED_ENV = {
+    "GUICHET_RATE_LIMIT_PER_SENDER": "20", "GUICHET_RATE_LIMIT_PER_IP": "120",
+    "GUICHET_MAX_MESSAGE_CHARS": "2000", "GUICHET_TRUSTED_PROXIES": "127.0.0.1",
+    "GUICHET_ADMIN_TOKEN": "test-admin-token", "GUICHET_CORS_ORIGINS": "https://mairie.example",
+}
+
+
+@pytest.fixture(scope="session")
+def guarded_assistant(tmp_path_factory) -> RunningAssistant:
+    running = start_assistant(tmp_path_factory.mktemp("guarded"), GUARDED_ENV)
     yield running
     stop_assistant(running)
