@@ -67,7 +67,7 @@ class Figures:
 
     def as_dict(self) -> dict:
         """JSON-ready: the counters (dicts) and the rates."""
-        fields = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        fields = {spec.name: getattr(self, spec.name) for spec in dataclasses.fields(self)}
         return {**fields, "fallback_rate": self.fallback_rate, "handoff_rate": self.handoff_rate}
 
 

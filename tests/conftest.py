@@ -36,11 +36,15 @@ class RunningAssistant:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def post(self, path: str, payload: bytes | dict, timeout: float = 60) -> tuple[int, object]:
+    def post(self, path: str, payload: bytes | dict, timeout: float = 60,
+             headers: dict[str, str] | None = None) -> tuple[int, object]:
+        """POST JSON; returns the status and the decoded JSON, or the error text."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        return self._request(urllib.request.Request(  # noqa: S310 (our own server on loopback)
-            self.base_url + path, data=body, headers={"Content-Type": "application/json"}
-        ), timeout)
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        return self._decoded(*self.exchange("POST", path, body, headers, timeout))
+
+    def delete(self, path: str) -> tuple[int, object]:
+        return self._decoded(*self.exchange("DELETE", path))
 
     def exchange(self, method: str, path: str, body: bytes | None = None,
                  headers: dict[str, str] | None = None, timeout: float = 60):
@@ -54,23 +58,28 @@ class RunningAssistant:
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
 
-    def delete(self, path: str) -> tuple[int, object]:
-        request = urllib.request.Request(self.base_url + path, method="DELETE")  # noqa: S310
-        return self._request(request)
-
     @staticmethod
-    def _request(request: urllib.request.Request, timeout: float = 60) -> tuple[int, object]:
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+    def _decoded(status: int, _headers, body: bytes) -> tuple[int, object]:
+        if status >= 400:
+            return status, body.decode("utf-8", "replace")
+        return status, json.loads(body or b"null")
 
-    def say(self, sender: str, text: str) -> str:
+    def say(self, sender: str, text: str, headers: dict[str, str] | None = None) -> str:
         """Send one message over the REST channel; return the bot's replies joined."""
-        status, replies = self.post("/webhooks/rest/webhook", {"sender": sender, "message": text})
+        status, replies = self.post(
+            "/webhooks/rest/webhook", {"sender": sender, "message": text}, headers=headers
+        )
         assert status == 200, replies
         return "\n".join(reply.get("text", "") for reply in replies)
+
+    def server_pid(self, command: str) -> int:
+        """The pid of a server started by `guichet run`: command "rasa_sdk" or "rasa run"."""
+        launcher = self.process.pid
+        for pid in Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if f" {command} " in cmdline:
+                return int(pid)
+        raise LookupError(f"no {command} process under the launcher")
 
     def netguard_violations(self) -> list[str]:
         if not self.netguard_log.exists():
