@@ -197,8 +197,7 @@ class GuardedRestInput(RestInput):
                 or not isinstance(metadata, (dict, type(None))):
             raise self._unreadable("invalid_fields")
         if len(text) > self.max_chars > 0:
-            raise Refused(413, "message_too_long",
-                          citizen_text("error_too_long", max_chars=self.max_chars))
+            raise self._too_long()
         if "\x00" in text or not _encodable(text):
             raise self._unreadable("invalid_characters")
         if not text.strip():
@@ -209,8 +208,7 @@ class GuardedRestInput(RestInput):
     def _parsed(self, body: bytes) -> dict:
         if self.max_chars > 0 and len(body) > self.max_chars * BODY_BYTES_PER_CHAR \
                 + BODY_OVERHEAD_BYTES:
-            raise Refused(413, "message_too_long",
-                          citizen_text("error_too_long", max_chars=self.max_chars))
+            raise self._too_long()
         try:
             parsed = json.loads(body.decode("utf-8"))
         except (ValueError, RecursionError):  # bad UTF-8 or JSON, or absurdly deep nesting
@@ -218,6 +216,10 @@ class GuardedRestInput(RestInput):
         if not isinstance(parsed, dict):
             raise self._unreadable("invalid_json")
         return parsed
+
+    def _too_long(self) -> Refused:
+        return Refused(413, "message_too_long",
+                       citizen_text("error_too_long", max_chars=self.max_chars))
 
     @staticmethod
     def _unreadable(error: str) -> Refused:
