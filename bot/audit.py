@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -30,6 +31,12 @@ FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
 HANDOFF_ACTIONS = {"action_offer_human"}
 URL = re.compile(r"https?://[^\s<>\"')]+")
 PLACEHOLDER = re.compile(r"<[A-Z_]+(?:_\d+|:[0-9a-f]+)?>")
+
+
+def day_start(day: str) -> float:
+    """The UTC timestamp at which a YYYY-MM-DD day starts."""
+    date = dt.date.fromisoformat(day)
+    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()
 
 
 def _day(timestamp: float) -> str:
@@ -57,6 +64,11 @@ class Figures:
     @property
     def handoff_rate(self) -> float:
         return self.handoff_conversations / self.conversations if self.conversations else 0.0
+
+    def as_dict(self) -> dict:
+        """JSON-ready: the counters (dicts) and the rates."""
+        fields = {spec.name: getattr(self, spec.name) for spec in dataclasses.fields(self)}
+        return {**fields, "fallback_rate": self.fallback_rate, "handoff_rate": self.handoff_rate}
 
 
 def compute_figures(sink: RedactingSQLEventBroker, since: float = 0.0) -> Figures:

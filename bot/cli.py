@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import sys
 from contextlib import nullcontext
@@ -58,11 +57,6 @@ def _erase(args: argparse.Namespace) -> int:
     return 0
 
 
-def _since(value: str) -> float:
-    day = dt.date.fromisoformat(value)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
-
-
 def _sink():
     sink = _stores().event_broker
     if sink is None:
@@ -73,7 +67,7 @@ def _sink():
 def _audit_report(args: argparse.Namespace) -> int:
     from bot import audit
 
-    figures = audit.compute_figures(_sink(), _since(args.since))
+    figures = audit.compute_figures(_sink(), audit.day_start(args.since))
     Path(args.out).write_text(audit.render_report(figures, args.since), encoding="utf-8")
     print(f"report written to {args.out}")
     return 0
@@ -83,7 +77,7 @@ def _audit_export(args: argparse.Namespace) -> int:
     from bot import audit
 
     with open(args.out, "w", encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
-        for line in audit.export_conversations(_sink(), _since(args.since)):
+        for line in audit.export_conversations(_sink(), audit.day_start(args.since)):
             print(line, file=out)
     return 0
 

@@ -22,6 +22,9 @@ from bot.settings import PROJECT_ROOT, Settings
 
 STARTUP_TIMEOUT_SECONDS = 300
 SHUTDOWN_TIMEOUT_SECONDS = 20
+# Seconds before restarting an action server that stopped: 1 s, then longer if it keeps failing.
+RESTART_DELAYS_SECONDS = (1, 2, 5)
+STABLE_SECONDS = 60  # an action server up this long starts again from the shortest delay
 # Both servers run with redacted logging (bot/redacting_logs.py).
 REDACTED_LOGS = [sys.executable, "-m", "bot.redacting_logs"]
 
@@ -130,15 +133,45 @@ def start_action_server(port: int, env: dict[str, str], **popen_options) -> subp
     )
 
 
+def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
+    command = [
+        *REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
+        "--interface", settings.host, "--port", str(settings.port),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+    ]
+    if settings.admin_token:
+        # Rasa's HTTP API (trackers, models) only behind a token, with Rasa's own mechanism.
+        command += ["--enable-api", "--auth-token", settings.admin_token]
+    return [*command, "--cors", *settings.cors_origins]  # last: --cors takes a list
+
+
 def start_rasa_server(settings: Settings, endpoints: Path, env: dict[str, str],
                       **popen_options) -> subprocess.Popen:
     return subprocess.Popen(
-        [*REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
-         "--interface", settings.host, "--port", str(settings.port),
-         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
-         "--cors", *settings.cors_origins],
-        cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
+        rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=env, start_new_session=True,
+        **popen_options,
     )
+
+
+def supervise(processes: list[subprocess.Popen], actions_port: int, env: dict[str, str]) -> None:
+    """Watch both servers: restart the action server whenever it stops, raise when the
+    Rasa server stops. Without an action server, the Rasa server keeps answering, with the
+    degraded reply where an action was needed (bot.channels.GuardedRestInput).
+    """
+    actions, rasa = processes
+    failures, started = 0, time.monotonic()
+    while rasa.poll() is None:
+        if actions.poll() is not None:
+            if time.monotonic() - started >= STABLE_SECONDS:
+                failures = 0
+            delay = RESTART_DELAYS_SECONDS[min(failures, len(RESTART_DELAYS_SECONDS) - 1)]
+            print(f"the action server stopped (exit code {actions.returncode}); "
+                  f"restarting it in {delay} s", flush=True)
+            time.sleep(delay)
+            actions = processes[0] = start_action_server(actions_port, env)
+            failures, started = failures + 1, time.monotonic()
+        time.sleep(0.5)
+    raise LaunchError(f"the Rasa server stopped unexpectedly (exit code {rasa.returncode})")
 
 
 def run(settings: Settings) -> int:
@@ -167,11 +200,7 @@ def run(settings: Settings) -> int:
         print(f"API:       {base}/webhooks/rest/webhook", flush=True)
         print(f"Demo page: {base}/webhooks/widget/index.html", flush=True)
         print("ready (Ctrl-C to stop)", flush=True)
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-        stopped = next(p for p in processes if p.poll() is not None)
-        name = "action server" if stopped is actions else "Rasa server"
-        raise LaunchError(f"the {name} stopped unexpectedly (exit code {stopped.returncode})")
+        supervise(processes, settings.actions_port, env)
     except KeyboardInterrupt:
         print("stopping…", flush=True)
         return 0

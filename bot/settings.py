@@ -17,6 +17,10 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item for item in os.environ.get(name, default).replace(",", " ").split() if item]
 
 
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the assistant listens and keeps its files.
@@ -39,6 +43,24 @@ class Settings:
     )
     extra_cors_origins: list[str] = field(
         default_factory=lambda: _env_list("GUICHET_CORS_ORIGINS", "")
+    )
+    # Abuse limits of the REST channel (bot.channels.GuardedRestInput); 0 disables a limit.
+    rate_limit_per_sender: int = field(
+        default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_SENDER", 20)
+    )
+    rate_limit_per_ip: int = field(
+        default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_IP", 120)
+    )
+    max_message_chars: int = field(
+        default_factory=lambda: _env_int("GUICHET_MAX_MESSAGE_CHARS", 2000)
+    )
+    # Load balancers whose X-Forwarded-For header is believed (addresses or networks).
+    trusted_proxies: list[str] = field(
+        default_factory=lambda: _env_list("GUICHET_TRUSTED_PROXIES", "")
+    )
+    # Bearer token of the audit endpoint and of Rasa's HTTP API; empty: both are off.
+    admin_token: str = field(
+        default_factory=lambda: os.environ.get("GUICHET_ADMIN_TOKEN", ""), repr=False
     )
 
     @property

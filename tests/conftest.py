@@ -36,29 +36,50 @@ class RunningAssistant:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def post(self, path: str, payload: bytes | dict, timeout: float = 60) -> tuple[int, object]:
+    def post(self, path: str, payload: bytes | dict, timeout: float = 60,
+             headers: dict[str, str] | None = None) -> tuple[int, object]:
+        """POST JSON; returns the status and the decoded JSON, or the error text."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        return self._request(urllib.request.Request(  # noqa: S310 (our own server on loopback)
-            self.base_url + path, data=body, headers={"Content-Type": "application/json"}
-        ), timeout)
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        return self._decoded(*self.exchange("POST", path, body, headers, timeout))
 
     def delete(self, path: str) -> tuple[int, object]:
-        request = urllib.request.Request(self.base_url + path, method="DELETE")  # noqa: S310
-        return self._request(request)
+        return self._decoded(*self.exchange("DELETE", path))
 
-    @staticmethod
-    def _request(request: urllib.request.Request, timeout: float = 60) -> tuple[int, object]:
+    def exchange(self, method: str, path: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None, timeout: float = 60):
+        """Any request; returns the status, the response headers and the raw body."""
+        request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
+            self.base_url + path, data=body, headers=headers or {}, method=method
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status, json.loads(response.read() or b"null")
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+            return error.code, error.headers, error.read()
 
-    def say(self, sender: str, text: str) -> str:
+    @staticmethod
+    def _decoded(status: int, _headers, body: bytes) -> tuple[int, object]:
+        if status >= 400:
+            return status, body.decode("utf-8", "replace")
+        return status, json.loads(body or b"null")
+
+    def say(self, sender: str, text: str, headers: dict[str, str] | None = None) -> str:
         """Send one message over the REST channel; return the bot's replies joined."""
-        status, replies = self.post("/webhooks/rest/webhook", {"sender": sender, "message": text})
+        status, replies = self.post(
+            "/webhooks/rest/webhook", {"sender": sender, "message": text}, headers=headers
+        )
         assert status == 200, replies
         return "\n".join(reply.get("text", "") for reply in replies)
+
+    def server_pid(self, command: str) -> int:
+        """The pid of a server started by `guichet run`: command "rasa_sdk" or "rasa run"."""
+        launcher = self.process.pid
+        for pid in Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if f" {command} " in cmdline:
+                return int(pid)
+        raise LookupError(f"no {command} process under the launcher")
 
     def netguard_violations(self) -> list[str]:
         if not self.netguard_log.exists():
@@ -77,6 +98,8 @@ def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> 
         GUICHET_DATA_DIR=str(data_dir),
         GUICHET_NETGUARD_LOG=str(netguard_log),
         PYTHONPATH=os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
+        # Tests talk faster than citizens: rate limits are off unless a test sets them.
+        GUICHET_RATE_LIMIT_PER_SENDER="0", GUICHET_RATE_LIMIT_PER_IP="0",
     )
     env.update(extra_env or {})
     env.pop("RASA_TELEMETRY_ENABLED", None)  # the project must switch it off by itself
@@ -116,5 +139,22 @@ def stop_assistant(assistant: RunningAssistant) -> int:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory) -> RunningAssistant:
     running = start_assistant(tmp_path_factory.mktemp("assistant"))
+    yield running
+    stop_assistant(running)
+
+
+# The production defaults (rate limits on), an admin token and a website allowed by CORS.
+# Requests from the tests come through a "trusted proxy" (loopback), so each test can act
+# as its own client address with X-Forwarded-For.
+GUARDED_ENV = {
+    "GUICHET_RATE_LIMIT_PER_SENDER": "20", "GUICHET_RATE_LIMIT_PER_IP": "120",
+    "GUICHET_MAX_MESSAGE_CHARS": "2000", "GUICHET_TRUSTED_PROXIES": "127.0.0.1",
+    "GUICHET_ADMIN_TOKEN": "test-admin-token", "GUICHET_CORS_ORIGINS": "https://mairie.example",
+}
+
+
+@pytest.fixture(scope="session")
+def guarded_assistant(tmp_path_factory) -> RunningAssistant:
+    running = start_assistant(tmp_path_factory.mktemp("guarded"), GUARDED_ENV)
     yield running
     stop_assistant(running)

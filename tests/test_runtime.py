@@ -43,8 +43,10 @@ def test_demo_page_and_notice_are_served_with_security_headers(assistant):
         with urllib.request.urlopen(assistant.base_url + page) as response:  # noqa: S310
             assert response.status == 200
             assert 'lang="fr"' in response.read().decode()
-            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+            policy = response.headers["Content-Security-Policy"]
+            assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
             assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_conversation_opens_no_connection_outside_loopback(assistant):

@@ -242,6 +242,20 @@ def test_unreachable_server_shows_an_error_with_retry(open_page):
     assert page.locator(".guichet-error").is_hidden()
 
 
+def test_a_refused_message_shows_the_servers_french_explanation(open_page):
+    page = open_page()
+    text = "Vous avez envoyé beaucoup de messages en peu de temps."
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=429, content_type="application/json", headers={"Retry-After": "3"},
+        body=json.dumps({"error": "too_many_requests", "message": text}),
+    ))
+    open_with_keyboard(page)
+    page.fill("#guichet-input", "Bonjour")
+    page.keyboard.press("Enter")
+    alert = page.wait_for_selector(".guichet-error[role='alert']")
+    assert alert.inner_text().startswith(text)
+
+
 def test_typing_indicator_and_reduced_motion(open_page):
     page = open_page(reduced_motion="reduce")
     page.route("**/webhooks/rest/webhook", lambda route: None)  # never answers

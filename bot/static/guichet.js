@@ -274,12 +274,23 @@
     if (shownText) { showUser(shownText); }
     pending = payload;
     setBusy(true);
+    let failure = "Le service ne répond pas pour le moment. Vérifiez votre connexion puis " +
+      "réessayez.";
     try {
       const response = await fetch(endpoints.message, {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ sender: ensureSender(), message: payload }),
       });
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      if (!response.ok) {
+        // A refused message (too long, empty, too many messages) comes with a French text
+        // for the citizen; retrying makes sense only after waiting (429).
+        const refusal = await response.json().catch(() => ({}));
+        if (typeof refusal.message === "string") {
+          failure = refusal.message;
+          if (response.status !== 429) { pending = null; } // it would be refused again
+        }
+        throw new Error("HTTP " + response.status);
+      }
       const messages = await response.json();
       pending = null;
       turn += 1;
@@ -287,8 +298,7 @@
       messages.filter((m) => m.text || m.buttons).forEach((m) => { last = showBot(m); });
       if (last) { last.append(feedback(turn)); }
     } catch (error) {
-      showError("Le service ne répond pas pour le moment. Vérifiez votre connexion puis " +
-        "réessayez.");
+      showError(failure);
     } finally {
       setBusy(false);
       scrollToEnd();
