@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/guichet.tar.gz
-# Every file that changes what `rasa train` produces.
-MODEL_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+# Every file that changes what `rasa train` produces (the knowledge catalogue is read by the
+# action server at run time, so editing it needs no retraining).
+MODEL_INPUTS := config.yml domain.yml $(shell find data -path data/knowledge -prune -o -type f -name '*.yml' -print 2>/dev/null)
 
 # First Python 3.10 found (pyenv shims may exist without the version being active).
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
