@@ -11,6 +11,13 @@ fails goes through Rasa's own check, so errors read exactly as before.
 about 5% of a turn's CPU. Here a type name found once is remembered; an unknown name still
 goes through Rasa's lookup, so events defined later are found as before.
 
+3. Rasa's SpacyNLP runs the spaCy model's whole pipeline on each message, named-entity
+recognition included, although only SpacyEntityExtractor reads spaCy's entities (it runs
+the model itself) and our redaction runs its own NER: about 4 ms per message, some 10% of a
+turn. Here SpacyNLP's documents are made without spaCy's NER; tokens, lemmas, tags and
+vectors come from other components, so parses are identical (checked on the training data
+by tests/test_speedups.py).
+
 Installed by bot.stores when Rasa loads the tracker store from endpoints.yml.
 """
 
@@ -34,6 +41,25 @@ def _response_validator():
 def install() -> None:
     _install_cached_validation()
     _install_cached_event_classes()
+    _install_nlu_docs_without_ner()
+
+
+def _install_nlu_docs_without_ner() -> None:
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    rasa_doc_for_text = SpacyNLP._doc_for_text
+    if getattr(rasa_doc_for_text, "guichet_cached", False):
+        return
+
+    @functools.wraps(rasa_doc_for_text)
+    def doc_for_text(self, model, text):
+        if "ner" not in model.pipe_names:
+            return rasa_doc_for_text(self, model, text)
+        with model.select_pipes(disable="ner"):
+            return rasa_doc_for_text(self, model, text)
+
+    doc_for_text.guichet_cached = True
+    SpacyNLP._doc_for_text = doc_for_text
 
 
 def _install_cached_event_classes() -> None:
