@@ -137,13 +137,14 @@ def _children(pid: int) -> list[int]:
 
 def _cpu_snapshot(topology, instances: int) -> dict[str, float]:
     """CPU seconds per role: the Rasa instances in use, the action server, nginx (master
-    and workers), and the whole machine."""
+    and workers), this process (the clients), and the whole machine."""
     actions, *rasa = topology.processes
     nginx = [topology.nginx.pid, *_children(topology.nginx.pid)]
     return {
         "Rasa": sum(_process_cpu(process.pid) for process in rasa[:instances]),
         "action server": _process_cpu(actions.pid),
         "nginx": sum(_process_cpu(pid) for pid in nginx),
+        "load generator": _process_cpu(os.getpid()),
         "machine": _machine_cpu(),
     }
 
@@ -151,9 +152,9 @@ def _cpu_snapshot(topology, instances: int) -> dict[str, float]:
 def _cpu_line(before: dict[str, float], after: dict[str, float], turns: int,
               elapsed: float) -> str:
     spent = {role: after[role] - before[role] for role in before}
-    others = spent["machine"] - spent["Rasa"] - spent["action server"] - spent["nginx"]
-    parts = [f"{role} {spent[role] / turns * 1000:.1f}"
-             for role in ("Rasa", "action server", "nginx")]
+    ours = ("Rasa", "action server", "nginx", "load generator")
+    others = spent["machine"] - sum(spent[role] for role in ours)
+    parts = [f"{role} {spent[role] / turns * 1000:.1f}" for role in ours]
     busy = spent["machine"] / elapsed / os.cpu_count()
     return (f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f}"
             f" (services, other work); {os.cpu_count()} cores {busy:.0%} busy")
