@@ -8,15 +8,20 @@ isolates what redaction costs. Turns alternate between the two agents.
 
 `guichet bench load`: throughput and turn latency of one Rasa instance, then two behind
 nginx, with the production services (bot/topology.py): concurrent conversations over HTTPS.
+It also prints the CPU time each process spent per turn (from /proc, Linux): on a small
+machine this shows which process saturates a core, and how much the rest of the machine
+(PostgreSQL, RabbitMQ, Redis, anything else running) took meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 import uuid
+from pathlib import Path
 
 from anonymization.benchmark import percentile
 from bot.inprocess import action_server, load_agent
@@ -104,23 +109,77 @@ async def _drive(topology, users: int, turns: int) -> tuple[list[float], float]:
     return [latency for latencies in results for latency in latencies], elapsed
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> float:
+    """CPU seconds all cores spent busy (neither idle nor waiting for I/O) since boot."""
+    user, nice, system, _idle, _iowait, *rest = Path("/proc/stat").read_text().split()[1:9]
+    return sum(int(value) for value in (user, nice, system, *rest)) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+def _cpu_snapshot(topology, instances: int) -> dict[str, float]:
+    """CPU seconds per role: the Rasa instances in use, the action server, nginx (master
+    and workers), this process (the clients), and the whole machine."""
+    actions, *rasa = topology.processes
+    nginx = [topology.nginx.pid, *_children(topology.nginx.pid)]
+    return {
+        "Rasa": sum(_process_cpu(process.pid) for process in rasa[:instances]),
+        "action server": _process_cpu(actions.pid),
+        "nginx": sum(_process_cpu(pid) for pid in nginx),
+        "load generator": _process_cpu(os.getpid()),
+        "machine": _machine_cpu(),
+    }
+
+
+def _cpu_line(before: dict[str, float], after: dict[str, float], turns: int,
+              elapsed: float) -> str:
+    spent = {role: after[role] - before[role] for role in before}
+    ours = ("Rasa", "action server", "nginx", "load generator")
+    others = spent["machine"] - sum(spent[role] for role in ours)
+    parts = [f"{role} {spent[role] / turns * 1000:.1f}" for role in ours]
+    busy = spent["machine"] / elapsed / os.cpu_count()
+    return (f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f}"
+            f" (services, other work); {os.cpu_count()} cores {busy:.0%} busy")
+
+
 def bench_load(args: argparse.Namespace) -> int:
     from bot.topology import Topology, production_services
 
     throughput = {}
     print(f"{args.users} concurrent conversations x {args.turns} turns, through nginx (HTTPS),"
           " PostgreSQL, Redis locks, RabbitMQ, redaction on")
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
     print(f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     with production_services() as env, Topology(env) as topology:
         topology.start(instances=2)
         for count in (1, 2):
             topology.balance(topology.instance_ports[:count])
             asyncio.run(_drive(topology, users=2 * count, turns=len(SCRIPT)))  # warm-up
+            before = _cpu_snapshot(topology, count)
             latencies, elapsed = asyncio.run(_drive(topology, args.users, args.turns))
+            after = _cpu_snapshot(topology, count)
             throughput[count] = len(latencies) / elapsed
             print(f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
-                  + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)),
-                  flush=True)
+                  + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)))
+            print(_cpu_line(before, after, len(latencies), elapsed), flush=True)
     print(f"two / one: {throughput[2] / throughput[1]:.2f}  "
           "(targets: >= 30 turns/s on one instance, two >= 1.6 x one)")
     return 0

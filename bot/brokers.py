@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -159,6 +160,11 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
 
     Each message waits for RabbitMQ's publisher confirmation. A message RabbitMQ did not
     confirm goes to the durable outbox instead of Rasa's in-memory list (lost on restart).
+
+    The RabbitMQ connection runs on its own event loop, in a thread. On the server's loop, a
+    confirmation needs several loop iterations, each behind every turn in progress: with 10
+    busy conversations confirmations took seconds, hit the timeout, and every later event
+    then took the slow outbox path (`guichet bench load`).
     """
 
     PUBLISH_TIMEOUT_SECONDS = 10
@@ -169,9 +175,25 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
         self.outbox = Outbox(f"rabbitmq {host}:{self.port} {','.join(self.queues)}",
                              self._publish_queued)
 
+    async def connect(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="rabbitmq", daemon=True).start()
+        try:
+            await self._on_own_loop(super().connect())
+        except BaseException:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            raise
+
+    async def close(self) -> None:
+        await self._on_own_loop(super().close())
+
+    def _on_own_loop(self, coroutine: Coroutine) -> asyncio.Future:
+        return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
     def publish_redacted(self, event: dict, detections: dict[str, int],
                          headers: dict[str, str] | None = None) -> None:
-        PikaEventBroker.publish(self, analytics_message(event, detections), headers)
+        message = analytics_message(event, detections)
+        asyncio.run_coroutine_threadsafe(self._publish(message, headers), self._loop)
 
     async def _publish(self, event: dict, headers: dict[str, str] | None = None) -> None:
         if not len(self.outbox):  # else queue behind the backlog, to keep the order

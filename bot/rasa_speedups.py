@@ -1,10 +1,22 @@
 """Per-turn CPU that Rasa 3.6 spends for nothing, saved without changing what it does.
 
-Rasa checks every action server response with `jsonschema.validate`, which first validates
+1. Rasa checks every action server response with `jsonschema.validate`, which first validates
 the (constant) response schema against the JSON Schema meta-schema: about 50 ms of CPU per
 custom action call with jsonschema 4, the largest single cost of a turn under load (measured
 with py-spy during `guichet bench load`). Here the validator is built once; a response that
 fails goes through Rasa's own check, so errors read exactly as before.
+
+2. Rasa finds the class of each stored event by walking every subclass of `Event` (with an
+`inspect.isabstract` check on each), for every event of the tracker it loads, every turn:
+about 5% of a turn's CPU. Here a type name found once is remembered; an unknown name still
+goes through Rasa's lookup, so events defined later are found as before.
+
+3. Rasa's SpacyNLP runs the spaCy model's whole pipeline on each message, named-entity
+recognition included, although only SpacyEntityExtractor reads spaCy's entities (it runs
+the model itself) and our redaction runs its own NER: about 4 ms per message, some 10% of a
+turn. Here SpacyNLP's documents are made without spaCy's NER; tokens, lemmas, tags and
+vectors come from other components, so parses are identical (checked on the training data
+by tests/test_speedups.py).
 
 Installed by bot.stores when Rasa loads the tracker store from endpoints.yml.
 """
@@ -27,6 +39,50 @@ def _response_validator():
 
 
 def install() -> None:
+    _install_cached_validation()
+    _install_cached_event_classes()
+    _install_nlu_docs_without_ner()
+
+
+def _install_nlu_docs_without_ner() -> None:
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    rasa_doc_for_text = SpacyNLP._doc_for_text
+    if getattr(rasa_doc_for_text, "guichet_cached", False):
+        return
+
+    @functools.wraps(rasa_doc_for_text)
+    def doc_for_text(self, model, text):
+        if "ner" not in model.pipe_names:
+            return rasa_doc_for_text(self, model, text)
+        with model.select_pipes(disable="ner"):
+            return rasa_doc_for_text(self, model, text)
+
+    doc_for_text.guichet_cached = True
+    SpacyNLP._doc_for_text = doc_for_text
+
+
+def _install_cached_event_classes() -> None:
+    from rasa.shared.core.events import Event
+
+    rasa_resolve = Event.resolve_by_type
+    if getattr(rasa_resolve, "guichet_cached", False):
+        return
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+        event_class = found.get(type_name)
+        if event_class is None:
+            event_class = rasa_resolve(type_name, default)
+            if event_class is not None and event_class is not default:
+                found[type_name] = event_class
+        return event_class
+
+    resolve_by_type.guichet_cached = True
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def _install_cached_validation() -> None:
     from rasa.core.actions.action import RemoteAction
 
     rasa_validate = RemoteAction._validate_action_result
