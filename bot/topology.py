@@ -64,14 +64,18 @@ def database_rows(env: dict[str, str], query: str, *parameters) -> list[tuple]:
         connection.close()
 
 
-async def _delete_queue(env: dict[str, str]) -> None:
+async def rabbitmq_connection(env: dict[str, str]):
+    """An aio_pika connection to the RabbitMQ that `env` configures."""
     import aio_pika
 
-    connection = await aio_pika.connect(
+    return await aio_pika.connect(
         host=env["GUICHET_RABBITMQ_HOST"], port=int(env["GUICHET_RABBITMQ_PORT"]),
         login=env["GUICHET_RABBITMQ_USER"], password=env["GUICHET_RABBITMQ_PASSWORD"],
     )
-    async with connection:
+
+
+async def _delete_queue(env: dict[str, str]) -> None:
+    async with await rabbitmq_connection(env) as connection:
         channel = await connection.channel()
         await channel.queue_delete(env["GUICHET_RABBITMQ_QUEUE"])
 

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,3 +145,13 @@ def rabbitmq() -> Iterator[RabbitMQ]:
         except subprocess.CalledProcessError:
             pass  # the node is already gone
         shutil.rmtree(directory, ignore_errors=True)
+
+
+async def drain_queue(connecting: Awaitable, queue_name: str) -> list:
+    """Every message waiting in a durable queue, taken off it (aio_pika IncomingMessages)."""
+    async with await connecting as connection:
+        queue = await (await connection.channel()).declare_queue(queue_name, durable=True)
+        messages = []
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            messages.append(message)
+        return messages

@@ -21,7 +21,7 @@ import yaml
 
 from bot import outbox
 from tests.conftest import start_assistant, stop_assistant
-from tests.services import postgres, rabbitmq  # noqa: F401 (fixtures)
+from tests.services import drain_queue, postgres, rabbitmq  # noqa: F401 (fixtures)
 from tests.test_canary import CONVERSATION, canaries_in, files_text, rows_text, sqlite_rows
 
 BEFORE, DURING, AFTER = CONVERSATION[:2], CONVERSATION[2:4], CONVERSATION[4:]
@@ -48,17 +48,32 @@ def wait_for_empty_outbox(data_dir: Path) -> None:
         time.sleep(0.5)
 
 
-def converse_through_a_fault(assistant, stop, start) -> tuple[str, list[str], dict[str, int]]:
-    """Talk, stop the service, talk, start it again, talk; return sender, replies, backlog."""
+def converse_through_an_outage(tmp_path: Path, tracker_store: dict, event_broker: dict,
+                               service, queue_prefix: str) -> tuple[str, str, Path]:
+    """Run the assistant on these endpoints; talk, stop `service`, talk, start it again,
+    talk. Check the answers kept their context, the events were queued under `queue_prefix`
+    during the outage and both warnings were logged; return sender, log and data dir."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    endpoints = write_endpoints(tmp_path, tracker_store, event_broker)
+    assistant = start_assistant(data_dir, {"GUICHET_ENDPOINTS": str(endpoints)})
     sender = uuid.uuid4().hex
-    replies = [assistant.say(sender, text) for text in BEFORE]
-    stop()
-    replies += [assistant.say(sender, text) for text in DURING]
-    backlog = outbox.backlog(assistant.data_dir / outbox.FILE_NAME)
-    start()
-    replies += [assistant.say(sender, text) for text in AFTER]
-    wait_for_empty_outbox(assistant.data_dir)
-    return sender, replies, backlog
+    try:
+        replies = [assistant.say(sender, text) for text in BEFORE]
+        service.stop()
+        replies += [assistant.say(sender, text) for text in DURING]
+        backlog = outbox.backlog(data_dir / outbox.FILE_NAME)
+        service.start()
+        replies += [assistant.say(sender, text) for text in AFTER]
+        wait_for_empty_outbox(data_dir)
+    finally:
+        stop_assistant(assistant)
+
+    assert_answers_kept_their_context(replies)
+    assert any(key.startswith(queue_prefix) for key in backlog)  # queued during the outage
+    log = "".join(assistant.output)
+    assert "unavailable" in log and "queued events delivered" in log
+    return sender, log, data_dir
 
 
 def assert_answers_kept_their_context(replies: list[str]) -> None:
@@ -85,23 +100,11 @@ def same_events(analytics: list[dict], events: list[dict]) -> bool:
 def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, postgres):  # noqa: F811
     database = {"dialect": "postgresql", "url": "127.0.0.1", "port": postgres.port,
                 "db": postgres.database, "username": "postgres", "password": ""}
-    endpoints = write_endpoints(
+    sender, log, data_dir = converse_through_an_outage(
         tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", **database},
         {"type": "bot.brokers.RedactingSQLEventBroker", **database},
+        postgres, "tracker store",
     )
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    assistant = start_assistant(data_dir, {"GUICHET_ENDPOINTS": str(endpoints)})
-    try:
-        sender, replies, backlog = converse_through_a_fault(
-            assistant, postgres.stop, postgres.start)
-    finally:
-        stop_assistant(assistant)
-
-    assert_answers_kept_their_context(replies)
-    assert any(key.startswith("tracker store") for key in backlog)  # queued during the outage
-    log = "".join(assistant.output)
-    assert "unavailable" in log and "queued events delivered" in log
     with psycopg2.connect(**postgres.connection) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
@@ -117,43 +120,21 @@ def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, p
     assert canaries_in(stored + log + files_text(data_dir)) == []
 
 
-async def consume(port: int) -> list[aio_pika.IncomingMessage]:
-    connection = await aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{port}/")
-    async with connection:
-        queue = await (await connection.channel()).declare_queue(QUEUE, durable=True)
-        messages = []
-        while (message := await queue.get(fail=False)) is not None:
-            await message.ack()
-            messages.append(message)
-        return messages
-
-
 def test_rabbitmq_outage_loses_nothing_and_writes_no_personal_data(tmp_path, rabbitmq):  # noqa: F811
-    endpoints = write_endpoints(
+    sender, log, data_dir = converse_through_an_outage(
         tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", "dialect": "sqlite",
                    "db": "guichet.db"},
         {"type": "bot.brokers.RedactingPikaEventBroker", "url": "127.0.0.1",
          "port": rabbitmq.port, "username": "guest", "password": "guest", "queues": [QUEUE]},
+        rabbitmq, "rabbitmq",
     )
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    assistant = start_assistant(data_dir, {"GUICHET_ENDPOINTS": str(endpoints)})
-    try:
-        sender, replies, backlog = converse_through_a_fault(
-            assistant, rabbitmq.stop, rabbitmq.start)
-    finally:
-        stop_assistant(assistant)
-
-    assert_answers_kept_their_context(replies)
-    assert any(key.startswith("rabbitmq") for key in backlog)
-    log = "".join(assistant.output)
-    assert "unavailable" in log and "queued events delivered" in log
     with sqlite3.connect(data_dir / "guichet.db") as connection:
         tracker_events = [json.loads(data) for (data,) in connection.execute(
             "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
     connection.close()
     assert_stored_once_in_order(tracker_events)
-    messages = asyncio.run(consume(rabbitmq.port))
+    messages = asyncio.run(drain_queue(
+        aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{rabbitmq.port}/"), QUEUE))
     published = [json.loads(message.body) for message in messages]
     # At least once, de-duplicated by event id: exactly the events stored, each once.
     unique = {event["event_id"]: event for event in published}

@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.topology import Topology, database_rows, production_services
+from bot.topology import Topology, database_rows, production_services, rabbitmq_connection
+from tests.services import drain_queue
 from tests.test_canary import CONVERSATION, canaries_in
 
 # Self-contained questions (no follow-up), each with a recognisable mark in its answer.
@@ -105,21 +106,6 @@ def test_concurrent_messages_of_one_sender_are_serialised_across_instances(topol
     assert sorted(answer for _, answer in turns) == sorted(replies)
 
 
-async def _drain(env: dict[str, str]) -> list[str]:
-    import aio_pika
-
-    connection = await aio_pika.connect(
-        host=env["GUICHET_RABBITMQ_HOST"], port=int(env["GUICHET_RABBITMQ_PORT"]),
-        login=env["GUICHET_RABBITMQ_USER"], password=env["GUICHET_RABBITMQ_PASSWORD"],
-    )
-    async with connection:
-        queue = await (await connection.channel()).get_queue(env["GUICHET_RABBITMQ_QUEUE"])
-        bodies = []
-        while (message := await queue.get(no_ack=True, fail=False)) is not None:
-            bodies.append(message.body.decode("utf-8"))
-        return bodies
-
-
 def test_the_rabbitmq_stream_carries_only_redacted_events(topology):
     sender = uuid.uuid4().hex
     for text in CONVERSATION:  # personal data in every message, the address in the last one
@@ -128,7 +114,9 @@ def test_the_rabbitmq_stream_carries_only_redacted_events(topology):
     deadline = time.monotonic() + 60
     while "<STREET_ADDRESS_1>" not in stream and time.monotonic() < deadline:
         time.sleep(0.5)  # the broker publishes in the background
-        stream += "\n".join(asyncio.run(_drain(topology.env)))
+        messages = asyncio.run(drain_queue(
+            rabbitmq_connection(topology.env), topology.env["GUICHET_RABBITMQ_QUEUE"]))
+        stream += "\n".join(message.body.decode("utf-8") for message in messages)
     assert "<FR_NIR_1>" in stream and "<STREET_ADDRESS_1>" in stream
     assert canaries_in(stream) == []
     assert sender not in stream  # a hashed reference instead
