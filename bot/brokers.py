@@ -1,6 +1,7 @@
 """Event brokers that only ever publish redacted events (the analytics side of the boundary).
 
-The redacting tracker store hands them events it has already redacted (`publish_redacted`).
+The redacting tracker store hands them the events it has already redacted, a turn at a time
+(`publish_redacted_many`).
 Anything Rasa publishes by itself through `publish` (its fail-safe in-memory tracker store,
 `rasa export`) is redacted here first, so a raw event never leaves the process.
 In both cases the sender id is replaced by a hashed reference and client metadata is dropped.
@@ -79,6 +80,11 @@ class RedactingBroker(EventBroker):
                          **kwargs: Any) -> None:
         raise NotImplementedError
 
+    def publish_redacted_many(self, events: list[tuple[dict, dict[str, int]]]) -> None:
+        """Publish the redacted events of one turn, in order."""
+        for event, detections in events:
+            self.publish_redacted(event, detections)
+
 
 class RedactingSQLEventBroker(RedactingBroker):
     """Analytics sink: redacted events in the `analytics_events` table of an SQL database.
@@ -113,9 +119,26 @@ class RedactingSQLEventBroker(RedactingBroker):
             session.close()
 
     def publish_redacted(self, event: dict, detections: dict[str, int], *_: Any, **__: Any) -> None:
+        self.publish_redacted_many([(event, detections)])
+
+    def publish_redacted_many(self, events: list[tuple[dict, dict[str, int]]]) -> None:
+        """Store the events of one turn in one transaction (the sink is on every turn's path)."""
+        rows = [self._row(event, detections) for event, detections in events]
+        if not rows:
+            return
+        if not len(self.outbox):  # else queue behind the backlog, to keep the order
+            try:
+                self._insert(rows)
+                return
+            except OUTAGE_ERRORS as error:
+                self.outbox.fault(error)
+        self.outbox.put(rows, key=rows[0]["conversation"])
+
+    @staticmethod
+    def _row(event: dict, detections: dict[str, int]) -> dict:
         message = analytics_message(event, detections)
         message.pop("redaction")  # kept in the detections and redaction_failures columns
-        row = {
+        return {
             "conversation": message.pop("sender_id"),
             "timestamp": message.get("timestamp"),
             "type_name": message.get("event", ""),
@@ -127,17 +150,10 @@ class RedactingSQLEventBroker(RedactingBroker):
             "redaction_failures": detections.get(FAILED, 0),
             "data": json.dumps(message),
         }
-        if not len(self.outbox):  # else queue behind the backlog, to keep the order
-            try:
-                self._insert([row])
-                return
-            except OUTAGE_ERRORS as error:
-                self.outbox.fault(error)
-        self.outbox.put([row], key=row["conversation"])
 
     def _insert(self, rows: list[dict]) -> None:
-        with self.session() as session:
-            session.add_all(AnalyticsEvent(**row) for row in rows)
+        with self.engine.begin() as connection:
+            connection.execute(AnalyticsEvent.__table__.insert(), rows)
 
     def erase(self, sender_id: str) -> int:
         """Delete the conversation's analytics rows, queued ones included; return how many."""

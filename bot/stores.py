@@ -9,20 +9,23 @@ restarts: the next turn is rebuilt from the redacted events, and slots the dialo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import logging
 import threading
 import time
+import weakref
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from anonymization import Redactor
 from bot import rasa_speedups, redacting_logs
@@ -149,6 +152,40 @@ class EventRedactor:
         return value
 
 
+class StoredCounts:
+    """How many events of each tracker this store built are already stored (bounded, LRU).
+
+    Saving such a tracker then needs no count query: Rasa's lock store keeps other turns of
+    the conversation (in any instance) from writing meanwhile, so the count stays exact. A
+    count is only trusted for the very tracker object it was recorded for.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._counts: OrderedDict[str, tuple[weakref.ref, int]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()  # the event loop and the erasure/purge threads
+
+    def put(self, tracker: DialogueStateTracker, count: int) -> None:
+        with self._lock:
+            self._counts[tracker.sender_id] = (weakref.ref(tracker), count)
+            self._counts.move_to_end(tracker.sender_id)
+            while len(self._counts) > self._size:
+                self._counts.popitem(last=False)
+
+    def get(self, tracker: DialogueStateTracker) -> int | None:
+        with self._lock:
+            built, count = self._counts.get(tracker.sender_id, (None, 0))
+        return count if built is not None and built() is tracker else None
+
+    def forget(self, sender_id: str) -> None:
+        with self._lock:
+            self._counts.pop(sender_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database rows and broker messages are redacted.
 
@@ -178,73 +215,104 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # that a turn during an outage still has its context.
         self._recent: OrderedDict[str, list[str]] = OrderedDict()
         self._recent_size = outage_cache_size
+        self._stored_counts = StoredCounts(outage_cache_size)
+        self._statement_sessions = sessionmaker(
+            bind=self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         if purge_in_background:
             self._start_purge_thread()
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        rows = self._rows(sender_id, fetch_events_from_all_sessions)
+        events = [json.loads(row) for row in rows]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            self._stored_counts.put(tracker, len(rows))
+        return tracker
+
+    def _rows(self, sender_id: str, fetch_events_from_all_sessions: bool) -> list[str]:
+        """The conversation's stored rows; while the database is down, the outage view."""
         with self.outbox.lock:  # also guards `_recent`, shared with the retry thread
             try:
                 self._flush()
-                with self.session_scope() as session:
-                    rows = [row.data for row in self._event_query(
-                        session, sender_id, fetch_events_from_all_sessions)]
+                with self._statement_session() as session:
+                    query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                    rows = [data for (data,) in query.with_entities(self.SQLEvent.data)]
                 if not fetch_events_from_all_sessions:
                     self._remember(sender_id, rows, replace=True)
+                return rows
             except OUTAGE_ERRORS as error:
                 self.outbox.fault(error)
-                rows = self._outage_view(sender_id)
-        events = [json.loads(row) for row in rows]
-        if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        return None
+                return self._outage_view(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
-        with self.outbox.lock:  # nothing reaches the database ahead of what is queued
+        stored = self._stored_counts.get(tracker)
+        if stored is None:
+            stored = self._count(sender_id)
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        if any(_is_erasure(event) for event in new_events):
+            self.erase(sender_id)
+            return
+        redacted = [self.event_redactor.redact(event.as_dict(), sender_id) for event in new_events]
+        self._store(sender_id, [json.dumps(data) for data, _ in redacted])
+        self._stored_counts.put(tracker, stored + len(new_events))
+        self._publish(sender_id, redacted)
+
+    def _count(self, sender_id: str) -> int:
+        """How many events of the conversation's latest session are stored, as Rasa counts."""
+        with self.outbox.lock:
             try:
                 self._flush()
-                with self.session_scope() as session:
-                    stored = self._event_query(session, sender_id, False).count()
+                with self._statement_session() as session:
+                    return self._event_query(session, sender_id, False).count()
             except OUTAGE_ERRORS as error:
                 self.outbox.fault(error)
-                stored = len(self._outage_view(sender_id))
-            new_events = list(itertools.islice(tracker.events, stored, None))
-            if any(_is_erasure(event) for event in new_events):
-                self.erase(sender_id)
-                return
-            redacted = [
-                self.event_redactor.redact(event.as_dict(), sender_id) for event in new_events
-            ]
-            self._store(sender_id, [json.dumps(data) for data, _ in redacted])
-        self._publish(sender_id, redacted)
+                return len(self._outage_view(sender_id))
+
+    @contextlib.contextmanager
+    def _statement_session(self) -> Iterator[Session]:
+        """A session whose statements commit by themselves, for work done in one statement
+        (a read, one multi-row INSERT), which is atomic alone: no BEGIN, COMMIT or ROLLBACK
+        round trips to the database on the path of every turn."""
+        session = self._statement_sessions()
+        try:
+            yield session
+        finally:
+            session.close()
 
     def _store(self, sender_id: str, rows: list[str]) -> None:
         """Insert redacted rows, or queue them if the database is down or a backlog waits."""
-        if not len(self.outbox):
-            try:
-                self._insert([(sender_id, row) for row in rows])
-                return
-            except OUTAGE_ERRORS as error:
-                self.outbox.fault(error)
-        self.outbox.put([{"sender_id": sender_id, "data": row} for row in rows], key=sender_id)
+        with self.outbox.lock:  # nothing reaches the database ahead of what is queued
+            if not len(self.outbox):
+                try:
+                    self._insert([(sender_id, row) for row in rows])
+                    return
+                except OUTAGE_ERRORS as error:
+                    self.outbox.fault(error)
+            self.outbox.put([{"sender_id": sender_id, "data": row} for row in rows],
+                            key=sender_id)
 
     def _insert(self, rows: list[tuple[str, str]]) -> None:
-        with self.session_scope() as session:
-            for sender_id, row in rows:
-                data = json.loads(row)
-                session.add(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=data["event"],
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=row,
-                    )
-                )
-            session.commit()
+        if not rows:  # an INSERT without values would add one empty row
+            return
+        values = []
+        for sender_id, row in rows:
+            data = json.loads(row)
+            values.append({
+                "sender_id": sender_id,
+                "type_name": data["event"],
+                "timestamp": data.get("timestamp"),
+                "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                "action_name": data.get("name"),
+                "data": row,
+            })
+        with self._statement_session() as session:
+            session.execute(self.SQLEvent.__table__.insert().values(values))
         for sender_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
             self._remember(sender_id, [row for _, row in group])
 
@@ -285,12 +353,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _publish(self, sender_id: str, redacted: list[tuple[dict, dict[str, int]]]) -> None:
         if self.event_broker is None:
             return
-        publish = getattr(self.event_broker, "publish_redacted", None)
-        for data, detections in redacted:
-            event = {"sender_id": sender_id, **data}
-            if publish is not None:
-                publish(event, detections)
-            else:  # a broker that does not redact by itself still only gets redacted events
+        events = [({"sender_id": sender_id, **data}, detections) for data, detections in redacted]
+        publish_many = getattr(self.event_broker, "publish_redacted_many", None)
+        if publish_many is not None:
+            publish_many(events)
+        else:  # a broker that does not redact by itself still only gets redacted events
+            for event, _ in events:
                 self.event_broker.publish(event)
 
     def erase(self, sender_id: str) -> Receipt:
@@ -307,6 +375,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _erase_now(self, sender_id: str) -> Receipt:
         with self.outbox.lock:
             self._recent.pop(sender_id, None)
+            self._stored_counts.forget(sender_id)
             queued = self.outbox.discard(sender_id)
             with self.session_scope() as session:
                 rows = {
@@ -347,6 +416,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             rows["analytics_events"] = self.event_broker.purge(cutoff)
         with self.outbox.lock:
             self._recent.clear()  # some of these conversations may be gone
+            self._stored_counts.clear()
         receipt = Receipt("purge", rows, now)
         self.record(receipt)
         return receipt

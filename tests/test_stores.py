@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -128,3 +129,58 @@ def test_texts_found_clean_are_not_analysed_again_but_personal_data_always_is(re
         assert NAME not in event_redactor.text(f"je suis {NAME}", "c4")
     assert calls.count(answer) == 1
     assert calls.count(f"je suis {NAME}") == 3
+
+
+def executed_statements(store) -> list[str]:
+    """Collects the SQL statements the store's engine sends from now on (first word)."""
+    statements: list[str] = []
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def collect(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement.split()[0].upper())
+
+    return statements
+
+
+def test_a_turn_reads_once_and_writes_once(database, redactor):
+    store = make_store(database, redactor)
+    save(store, "c6", [ActionExecuted("action_listen"), user_message("bonjour")])
+    statements = executed_statements(store)
+    tracker = asyncio.run(store.retrieve("c6"))
+    tracker.update(BotUttered("Bonjour, que puis-je pour vous ?"))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    # No count query: the store knows how many events of the tracker it built are stored.
+    assert statements == ["SELECT", "INSERT"]
+    asyncio.run(store.save(tracker))  # nothing new: nothing written
+    assert statements == ["SELECT", "INSERT"]
+    events = asyncio.run(make_store(database, redactor).retrieve("c6")).events
+    assert [event.type_name for event in events] == ["action", "user", "bot", "action"]
+
+
+def test_a_tracker_the_store_did_not_build_is_counted_in_the_database(database, redactor):
+    """Another copy of the conversation (another instance's, Rasa's API): never trust a
+    count recorded for a different tracker object."""
+    store = make_store(database, redactor)
+    save(store, "c7", [ActionExecuted("action_listen"), user_message("bonjour")])
+    elsewhere = asyncio.run(make_store(database, redactor).retrieve("c7"))
+    save(store, "c7", [BotUttered("Bonjour !"), ActionExecuted("action_listen")])
+    elsewhere.update(BotUttered("Bonjour !"))
+    elsewhere.update(ActionExecuted("action_listen"))
+    elsewhere.update(user_message("merci"))
+    asyncio.run(store.save(elsewhere))
+    events = asyncio.run(make_store(database, redactor).retrieve("c7")).events
+    assert [event.type_name for event in events] == [
+        "action", "user", "bot", "action", "user"
+    ]
+
+
+def test_erasure_then_a_new_turn_starts_from_nothing(database, redactor):
+    store = make_store(database, redactor)
+    save(store, "c8", [ActionExecuted("action_listen"), user_message(f"je suis {NAME}")])
+    save(store, "c8", [ActionExecuted(ERASURE_ACTION)])
+    assert asyncio.run(store.retrieve("c8")) is None
+    save(store, "c8", [ActionExecuted("action_listen"), user_message("bonjour")])
+    events = asyncio.run(store.retrieve("c8")).events
+    assert [event.type_name for event in events] == ["action", "user"]
+    assert NAME not in stored_text(database)
