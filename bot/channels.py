@@ -26,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_speedups
 from bot.ratelimit import ClientAddress, RateLimiter
 from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 
@@ -166,6 +167,10 @@ class GuardedRestInput(RestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         webhook = Blueprint("guichet_rest", __name__)
+
+        @webhook.listener("after_server_start")  # Rasa loads the model before this
+        async def freeze_startup_heap(_app, _loop) -> None:
+            rasa_speedups.freeze_startup_heap()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
