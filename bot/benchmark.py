@@ -8,9 +8,13 @@ isolates what redaction costs. Turns alternate between the two agents.
 
 `guichet bench load`: throughput and turn latency of one Rasa instance, then two behind
 nginx, with the production services (bot/topology.py): concurrent conversations over HTTPS.
-It also prints the CPU time each process spent per turn (from /proc, Linux): on a small
-machine this shows which process saturates a core, and how much the rest of the machine
-(PostgreSQL, RabbitMQ, Redis, anything else running) took meanwhile.
+Each instance runs on a core of its own, as a replica with a dedicated CPU would
+(`--shared-cores` lets the kernel move them instead: their threads then compete for every
+core and a turn costs more CPU). One and two instances alternate for a few rounds, so that
+the drift of a shared virtual machine affects both alike. It also prints the CPU time each
+process spent per turn (from /proc, Linux): on a small machine this shows which process
+saturates a core, and how much the rest of the machine (PostgreSQL, RabbitMQ, Redis,
+anything else running) took meanwhile.
 """
 
 from __future__ import annotations
@@ -109,13 +113,24 @@ async def _drive(topology, users: int, turns: int) -> tuple[list[float], float]:
     return [latency for latencies in results for latency in latencies], elapsed
 
 
-def _process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process, 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+# The services of endpoints.production.yml, by process name (PostgreSQL forks a process per
+# connection; RabbitMQ is an Erlang VM).
+SERVICES = {"PostgreSQL": {"postgres"}, "RabbitMQ": {"beam.smp"}, "Redis": {"redis-server"}}
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used so far) of every process (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        found.append((int(stat.parent.name), int(fields[1]), name, seconds))
+    return found
 
 
 def _machine_cpu() -> float:
@@ -124,62 +139,74 @@ def _machine_cpu() -> float:
     return sum(int(value) for value in (user, nice, system, *rest)) / os.sysconf("SC_CLK_TCK")
 
 
-def _children(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                children.append(int(stat.parent.name))
-        except (OSError, ValueError):
-            continue
-    return children
-
-
 def _cpu_snapshot(topology, instances: int) -> dict[str, float]:
     """CPU seconds per role: the Rasa instances in use, the action server, nginx (master
-    and workers), this process (the clients), and the whole machine."""
+    and workers), this process (the clients), each service, and the whole machine."""
     actions, *rasa = topology.processes
-    nginx = [topology.nginx.pid, *_children(topology.nginx.pid)]
-    return {
-        "Rasa": sum(_process_cpu(process.pid) for process in rasa[:instances]),
-        "action server": _process_cpu(actions.pid),
-        "nginx": sum(_process_cpu(pid) for pid in nginx),
-        "load generator": _process_cpu(os.getpid()),
-        "machine": _machine_cpu(),
+    processes = _processes()
+    roles = {
+        "Rasa": {process.pid for process in rasa[:instances]},
+        "action server": {actions.pid},
+        "nginx": {pid for pid, parent, _, _ in processes
+                  if topology.nginx.pid in (pid, parent)},
+        "load generator": {os.getpid()},
     }
+    spent = {role: sum(seconds for pid, _, _, seconds in processes if pid in pids)
+             for role, pids in roles.items()}
+    for service, names in SERVICES.items():
+        spent[service] = sum(seconds for _, _, name, seconds in processes if name in names)
+    return {**spent, "machine": _machine_cpu()}
 
 
-def _cpu_line(before: dict[str, float], after: dict[str, float], turns: int,
+def _cpu_line(before: list[dict[str, float]], after: list[dict[str, float]], turns: int,
               elapsed: float) -> str:
-    spent = {role: after[role] - before[role] for role in before}
-    ours = ("Rasa", "action server", "nginx", "load generator")
-    others = spent["machine"] - sum(spent[role] for role in ours)
-    parts = [f"{role} {spent[role] / turns * 1000:.1f}" for role in ours]
+    """CPU ms per turn of each role, summed over the measured phases (snapshots before and
+    after each phase)."""
+    spent = {role: sum(end[role] - start[role] for start, end in zip(before, after, strict=True))
+             for role in before[0]}
+    roles = [role for role in spent if role != "machine"]
+    others = spent["machine"] - sum(spent[role] for role in roles)
+    parts = [f"{role} {spent[role] / turns * 1000:.1f}" for role in roles]
     busy = spent["machine"] / elapsed / os.cpu_count()
-    return (f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f}"
-            f" (services, other work); {os.cpu_count()} cores {busy:.0%} busy")
+    return (f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f};"
+            f" {os.cpu_count()} cores {busy:.0%} busy")
 
 
 def bench_load(args: argparse.Namespace) -> int:
     from bot.topology import Topology, production_services
 
-    throughput = {}
+    counts = (1, 2)
+    runs: dict[int, list[tuple[list[float], float]]] = {count: [] for count in counts}
+    snapshots: dict[int, tuple[list, list]] = {count: ([], []) for count in counts}
     print(f"{args.users} concurrent conversations x {args.turns} turns, through nginx (HTTPS),"
           " PostgreSQL, Redis locks, RabbitMQ, redaction on")
-    print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
-    print(f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    print("each instance on a core of its own (CPU affinity)" if not args.shared_cores
+          else "instances share all cores (no CPU affinity)")
+    print(f"{args.rounds} rounds, one instance then two in each; "
+          f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
     with production_services() as env, Topology(env) as topology:
-        topology.start(instances=2)
-        for count in (1, 2):
-            topology.balance(topology.instance_ports[:count])
-            asyncio.run(_drive(topology, users=2 * count, turns=len(SCRIPT)))  # warm-up
-            before = _cpu_snapshot(topology, count)
-            latencies, elapsed = asyncio.run(_drive(topology, args.users, args.turns))
-            after = _cpu_snapshot(topology, count)
-            throughput[count] = len(latencies) / elapsed
-            print(f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
-                  + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)))
-            print(_cpu_line(before, after, len(latencies), elapsed), flush=True)
+        topology.start(instances=2, dedicated_cores=not args.shared_cores)
+        for _ in range(args.rounds):
+            for count in counts:
+                topology.balance(topology.instance_ports[:count])
+                asyncio.run(_drive(topology, users=2 * count, turns=len(SCRIPT)))  # warm-up
+                snapshots[count][0].append(_cpu_snapshot(topology, count))
+                runs[count].append(asyncio.run(_drive(topology, args.users, args.turns)))
+                snapshots[count][1].append(_cpu_snapshot(topology, count))
+                latencies, elapsed = runs[count][-1]
+                print(f"  {count} instance(s): {len(latencies) / elapsed:.1f} turns/s", flush=True)
+    print(f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          "   (turns/s: median of the rounds; latencies: all turns)")
+    throughput = {}
+    for count in counts:
+        latencies = [latency for turns, _ in runs[count] for latency in turns]
+        elapsed = sum(seconds for _, seconds in runs[count])
+        throughput[count] = statistics.median(
+            len(turns) / seconds for turns, seconds in runs[count]
+        )
+        print(f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
+              + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)))
+        print(_cpu_line(*snapshots[count], len(latencies), elapsed))
     print(f"two / one: {throughput[2] / throughput[1]:.2f}  "
           "(targets: >= 30 turns/s on one instance, two >= 1.6 x one)")
     return 0
@@ -196,4 +223,8 @@ def add_bench_commands(bench_commands) -> None:
     )
     load.add_argument("--users", type=int, default=10, help="concurrent conversations")
     load.add_argument("--turns", type=int, default=20, help="turns per conversation")
+    load.add_argument("--rounds", type=int, default=3,
+                      help="alternations of one and two instances (drift hits both alike)")
+    load.add_argument("--shared-cores", action="store_true",
+                      help="let the instances run on any core (default: one core each)")
     load.set_defaults(func=bench_load)

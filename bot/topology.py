@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import shutil
 import ssl
@@ -174,8 +175,15 @@ class Topology:
         )
         return ssl.create_default_context(cafile=str(self.run_dir / "tls.crt"))
 
-    def start(self, instances: int) -> None:
-        """Start the action server and `instances` Rasa servers; wait until all answer."""
+    def start(self, instances: int, dedicated_cores: bool = False) -> None:
+        """Start the action server and `instances` Rasa servers; wait until all answer.
+
+        With `dedicated_cores`, instance i runs on core i only (CPU affinity, inherited by
+        its threads), as a replica with a CPU of its own would (docs/deployment.md).
+        """
+        cores = sorted(os.sched_getaffinity(0))
+        if dedicated_cores and instances > len(cores):
+            raise launcher.LaunchError(f"{instances} dedicated cores asked, {len(cores)} here")
         if not self.settings.model.exists():
             raise launcher.LaunchError(f"no trained model at {self.settings.model}")
         self.settings.data_dir.mkdir()
@@ -188,9 +196,10 @@ class Topology:
         started = []
         for index in range(instances):
             settings = dataclasses.replace(self.settings, port=free_port())
+            pin = functools.partial(os.sched_setaffinity, 0, {cores[index]})
             started.append((settings.port, launcher.start_rasa_server(
                 settings, endpoints, self.env, stdout=self._log(f"rasa-{index}"),
-                stderr=subprocess.STDOUT,
+                stderr=subprocess.STDOUT, preexec_fn=pin if dedicated_cores else None,
             )))
             self.processes.append(started[-1][1])
         launcher.wait_until_up(

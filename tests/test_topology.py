@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -31,10 +33,13 @@ QUESTIONS = {
 }
 
 
+CORES = sorted(os.sched_getaffinity(0))
+
+
 @pytest.fixture(scope="module")
 def topology():
     with production_services() as env, Topology(env) as running:
-        running.start(instances=2)
+        running.start(instances=2, dedicated_cores=len(CORES) >= 2)
         running.balance(running.instance_ports)
         yield running
 
@@ -120,3 +125,16 @@ def test_the_rabbitmq_stream_carries_only_redacted_events(topology):
     assert "<FR_NIR_1>" in stream and "<STREET_ADDRESS_1>" in stream
     assert canaries_in(stream) == []
     assert sender not in stream  # a hashed reference instead
+
+
+
+@pytest.mark.skipif(len(CORES) < 2, reason="needs two cores")
+def test_each_instance_runs_on_a_core_of_its_own(topology):
+    """With `dedicated_cores` (as `guichet bench load` runs them), every thread of instance i
+    (TensorFlow's, the broker's, the purge's) stays on core i."""
+    for core, process in zip(CORES, topology.processes[1:], strict=False):
+        threads = list(Path(f"/proc/{process.pid}/task").iterdir())
+        assert len(threads) > 1
+        assert {frozenset(os.sched_getaffinity(int(thread.name))) for thread in threads} == {
+            frozenset({core})
+        }
