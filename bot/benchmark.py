@@ -13,8 +13,10 @@ Each instance runs on a core of its own, as a replica with a dedicated CPU would
 core and a turn costs more CPU). One and two instances alternate for a few rounds, so that
 the drift of a shared virtual machine affects both alike. It also prints the CPU time each
 process spent per turn (from /proc, Linux): on a small machine this shows which process
-saturates a core, and how much the rest of the machine (PostgreSQL, RabbitMQ, Redis,
-anything else running) took meanwhile.
+saturates a core, each service's share (PostgreSQL, RabbitMQ, Redis), and what the rest of
+the machine took meanwhile. That last figure is the difference of two counters the kernel
+keeps apart (all cores, each process): a few tenths of a ms either side of zero mean that
+nothing else ran.
 """
 
 from __future__ import annotations
