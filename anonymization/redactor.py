@@ -54,7 +54,7 @@ class Redactor:
         patch_presidio()
         self.policy = policy
         self._nlp = load_spacy(policy.spacy_model)
-        self._recognizers = pattern_recognizers(policy.entities)
+        self._recognizers = pattern_recognizers(policy.entities, policy.redact_wrong_check_digits)
         self._ner = SpacyNerRecognizer(policy.trusted_labels)
         self._allow = _allow_regex(policy)
         self._registry = PlaceholderRegistry(policy.max_conversations, policy.ttl_seconds)

@@ -1,5 +1,6 @@
 """Guichet's French recognizers, one Presidio-style class per module."""
 
+from anonymization.recognizers.base import FrenchPatternRecognizer
 from anonymization.recognizers.caf import FrCafIdRecognizer
 from anonymization.recognizers.credit_card import FrCreditCardRecognizer
 from anonymization.recognizers.date_of_birth import DateOfBirthRecognizer
@@ -42,9 +43,14 @@ PATTERN_RECOGNIZERS = (
 )
 
 
-def pattern_recognizers(entities):
-    """Instantiate the pattern recognizers producing one of `entities`."""
-    recognizers = (cls() for cls in PATTERN_RECOGNIZERS)
+def pattern_recognizers(entities, redact_wrong_check_digits=()):
+    """Instantiate the pattern recognizers producing one of `entities`; those producing one
+    of `redact_wrong_check_digits` keep matches whose check digit is wrong."""
+    recognizers = (
+        cls(redact_wrong_check_digit=cls.ENTITY in redact_wrong_check_digits)
+        if issubclass(cls, FrenchPatternRecognizer) else cls()
+        for cls in PATTERN_RECOGNIZERS
+    )
     return [r for r in recognizers if r.supported_entities[0] in entities]
 
 

@@ -17,7 +17,9 @@ class FrenchPatternRecognizer(PatternRecognizer):
       (so a cue such as "né le" can be matched without being redacted);
     - a CONTEXT word (accents and case ignored) within CONTEXT_BEFORE characters
       before or CONTEXT_AFTER characters after the match adds CONTEXT_BOOST
-      to the score of results that were not validated by a check digit.
+      to the score of results that were not validated by a check digit;
+    - with ``redact_wrong_check_digit``, a match whose check digit is wrong (a typo)
+      is kept and scored like a match without a check digit, instead of dropped.
     """
 
     ENTITY: str = ""
@@ -28,7 +30,8 @@ class FrenchPatternRecognizer(PatternRecognizer):
     CONTEXT_AFTER = 25
     CONTEXT_BOOST = 0.4
 
-    def __init__(self):
+    def __init__(self, redact_wrong_check_digit: bool = False):
+        self.redact_wrong_check_digit = redact_wrong_check_digit
         super().__init__(
             supported_entity=self.ENTITY,
             patterns=list(self.PATTERNS),
@@ -59,8 +62,10 @@ class FrenchPatternRecognizer(PatternRecognizer):
         if not value.strip() or self.invalidate_result(value):
             return None
         valid = self.validate_result(value)
-        if valid is not None:
-            return EntityRecognizer.MAX_SCORE if valid else None
+        if valid:
+            return EntityRecognizer.MAX_SCORE
+        if valid is False and not self.redact_wrong_check_digit:
+            return None
         if self.has_context(text, start, end):
             score = min(EntityRecognizer.MAX_SCORE, score + self.CONTEXT_BOOST)
         return score
