@@ -11,6 +11,8 @@ In both cases the sender id is replaced by a hashed reference and client metadat
 
 If the database or RabbitMQ is down, events wait in a durable local outbox (bot/outbox.py) and
 are delivered when it is back: at least once, each with an `event_id` for de-duplication.
+The SQL sink drops a redelivered event itself (`bot.stores.not_yet_stored`); RabbitMQ
+consumers use the `event_id`, which is also the AMQP `message_id`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ from sqlalchemy.orm import declarative_base, sessionmaker
 
 from anonymization import Redactor
 from bot.outbox import Outbox
-from bot.stores import FAILED, OUTAGE_ERRORS, EventRedactor, sender_reference
+from bot.stores import (
+    FAILED,
+    OUTAGE_ERRORS,
+    EventRedactor,
+    not_yet_stored,
+    sender_reference,
+)
 
 AnalyticsBase = declarative_base()
 
@@ -101,7 +109,8 @@ class RedactingSQLEventBroker(RedactingBroker):
         AnalyticsBase.metadata.create_all(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
         self.outbox = Outbox(
-            f"analytics {self.engine.url.render_as_string(hide_password=True)}", self._insert
+            f"analytics {self.engine.url.render_as_string(hide_password=True)}",
+            self._insert_queued,
         )
 
     @classmethod
@@ -151,9 +160,16 @@ class RedactingSQLEventBroker(RedactingBroker):
             "data": json.dumps(message),
         }
 
-    def _insert(self, rows: list[dict]) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(AnalyticsEvent.__table__.insert(), rows)
+    def _insert(self, rows: list[dict], queued: bool = False) -> None:
+        """Insert rows in one transaction; `queued` ones may be stored already."""
+        with self.session() as session:
+            if queued:
+                rows = not_yet_stored(session, AnalyticsEvent.__table__, "conversation", rows)
+            if rows:
+                session.execute(AnalyticsEvent.__table__.insert(), rows)
+
+    def _insert_queued(self, rows: list[dict]) -> None:
+        self._insert(rows, queued=True)
 
     def erase(self, sender_id: str) -> int:
         """Delete the conversation's analytics rows, queued ones included; return how many."""

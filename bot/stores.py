@@ -297,8 +297,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.outbox.put([{"sender_id": sender_id, "data": row} for row in rows],
                             key=sender_id)
 
-    def _insert(self, rows: list[tuple[str, str]]) -> None:
-        if not rows:  # an INSERT without values would add one empty row
+    def _insert(self, rows: list[tuple[str, str]], queued: bool = False) -> None:
+        """Insert (sender id, redacted event) rows in one statement. `queued` rows come from
+        the outbox and may have been stored already (see `not_yet_stored`)."""
+        if not rows:
             return
         values = []
         for sender_id, row in rows:
@@ -312,12 +314,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "data": row,
             })
         with self._statement_session() as session:
-            session.execute(self.SQLEvent.__table__.insert().values(values))
+            if queued:
+                values = not_yet_stored(session, self.SQLEvent.__table__, "sender_id", values)
+            if values:  # an INSERT without values would add one empty row
+                session.execute(self.SQLEvent.__table__.insert().values(values))
         for sender_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
             self._remember(sender_id, [row for _, row in group])
 
     def _insert_queued(self, items: list[dict]) -> None:
-        self._insert([(item["sender_id"], item["data"]) for item in items])
+        self._insert([(item["sender_id"], item["data"]) for item in items], queued=True)
 
     def _erase_queued(self, items: list[dict]) -> None:
         for item in items:
@@ -450,6 +455,30 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 time.sleep(self.retention.purge_interval_seconds)
 
         threading.Thread(target=purge_forever, name="retention-purge", daemon=True).start()
+
+
+def not_yet_stored(session: Session, table: sa.Table, key: str, rows: list[dict]) -> list[dict]:
+    """The rows (column values, with `key`, "timestamp" and "data") that `table` does not hold.
+
+    The outbox delivers at least once: if the process died after the database took a batch
+    and before the outbox dropped it, the batch comes again. Its rows are found (same `key`,
+    same redacted event, same timestamp) and are not stored twice.
+    """
+    if not rows:
+        return rows
+    stored = Counter(session.execute(
+        sa.select(table.c[key], table.c.data).where(
+            table.c[key].in_({row[key] for row in rows}),
+            table.c.timestamp >= min(row["timestamp"] or 0 for row in rows),
+        )
+    ).all())
+    fresh = []
+    for row in rows:
+        if stored[(row[key], row["data"])]:
+            stored[(row[key], row["data"])] -= 1
+        else:
+            fresh.append(row)
+    return fresh
 
 
 def _latest_session(rows: list[str]) -> list[str]:

@@ -143,3 +143,23 @@ def test_scan_lists_residual_personal_data_masked(store, redactor):
         session.commit()
     (candidate,) = audit.scan(store, redactor)
     assert "PHONE_NUMBER" in candidate and PHONE not in candidate
+
+
+def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,
+                                                                   monkeypatch):
+    """The process died after the sink's database took a queued batch and before the
+    outbox dropped it: on restart the batch comes again, followed by a later event."""
+    monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
+    sink = RedactingSQLEventBroker(db=str(tmp_path / "analytics.db"))
+    store = RedactingSQLTrackerStore(
+        domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "guichet.db"), redactor=redactor,
+        event_broker=sink, retention=RETENTION, purge_in_background=False,
+    )
+    converse(store, "s1")
+    columns = ("conversation", "timestamp", "type_name", "intent_name", "action_name",
+               "detections", "redaction_failures", "data")
+    delivered = [{column: getattr(row, column) for column in columns} for row in sink_rows(sink)]
+    later = {**delivered[-1], "timestamp": 2e9, "data": json.dumps({"event": "action"})}
+    sink.outbox.put([*delivered, later], key=delivered[0]["conversation"])
+    assert sink.outbox.flush() == len(delivered) + 1
+    assert [row.data for row in sink_rows(sink)] == [row["data"] for row in [*delivered, later]]

@@ -184,3 +184,24 @@ def test_erasure_then_a_new_turn_starts_from_nothing(database, redactor):
     events = asyncio.run(store.retrieve("c8")).events
     assert [event.type_name for event in events] == ["action", "user"]
     assert NAME not in stored_text(database)
+
+
+def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,
+                                                                   monkeypatch):
+    """The process died after the database took a queued batch and before the outbox
+    dropped it: on restart the outbox delivers the batch again, with later events."""
+    monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
+    database = tmp_path / "trackers.db"
+    store = make_store(database, redactor)
+    save(store, "c9", [ActionExecuted("action_listen"), user_message("bonjour")])
+    with sqlite3.connect(database) as connection:
+        delivered = [data for (data,) in connection.execute(
+            "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id")]
+    later = json.dumps({"event": "bot", "timestamp": 2e9, "text": "Bonjour !"})
+    store.outbox.put([{"sender_id": "c9", "data": data} for data in [*delivered, later]],
+                     key="c9")
+    assert store.outbox.flush() == 3
+    with sqlite3.connect(database) as connection:
+        stored = [data for (data,) in connection.execute(
+            "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id")]
+    assert stored == [*delivered, later]
