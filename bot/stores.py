@@ -9,7 +9,6 @@ restarts: the next turn is rebuilt from the redacted events, and slots the dialo
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
@@ -18,7 +17,6 @@ import threading
 import time
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -216,7 +214,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._recent: OrderedDict[str, list[str]] = OrderedDict()
         self._recent_size = outage_cache_size
         self._stored_counts = StoredCounts(outage_cache_size)
-        self._statement_sessions = sessionmaker(
+        # Sessions whose statements commit by themselves, for the work of every turn, done in
+        # one statement each (a read, one multi-row INSERT) and so atomic alone: no BEGIN,
+        # COMMIT or ROLLBACK round trips to the database.
+        self._autocommit_session = sessionmaker(
             bind=self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         if purge_in_background:
@@ -239,7 +240,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.outbox.lock:  # also guards `_recent`, shared with the retry thread
             try:
                 self._flush()
-                with self._statement_session() as session:
+                with self._autocommit_session() as session:
                     query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
                     rows = [data for (data,) in query.with_entities(self.SQLEvent.data)]
                 if not fetch_events_from_all_sessions:
@@ -253,7 +254,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         stored = self._stored_counts.get(tracker)
         if stored is None:
-            stored = self._count(sender_id)
+            stored = len(self._rows(sender_id, False))  # as many as Rasa would count
         new_events = list(itertools.islice(tracker.events, stored, None))
         if any(_is_erasure(event) for event in new_events):
             self.erase(sender_id)
@@ -262,28 +263,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._store(sender_id, [json.dumps(data) for data, _ in redacted])
         self._stored_counts.put(tracker, stored + len(new_events))
         self._publish(sender_id, redacted)
-
-    def _count(self, sender_id: str) -> int:
-        """How many events of the conversation's latest session are stored, as Rasa counts."""
-        with self.outbox.lock:
-            try:
-                self._flush()
-                with self._statement_session() as session:
-                    return self._event_query(session, sender_id, False).count()
-            except OUTAGE_ERRORS as error:
-                self.outbox.fault(error)
-                return len(self._outage_view(sender_id))
-
-    @contextlib.contextmanager
-    def _statement_session(self) -> Iterator[Session]:
-        """A session whose statements commit by themselves, for work done in one statement
-        (a read, one multi-row INSERT), which is atomic alone: no BEGIN, COMMIT or ROLLBACK
-        round trips to the database on the path of every turn."""
-        session = self._statement_sessions()
-        try:
-            yield session
-        finally:
-            session.close()
 
     def _store(self, sender_id: str, rows: list[str]) -> None:
         """Insert redacted rows, or queue them if the database is down or a backlog waits."""
@@ -313,7 +292,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"),
                 "data": row,
             })
-        with self._statement_session() as session:
+        with self._autocommit_session() as session:
             if queued:
                 values = not_yet_stored(session, self.SQLEvent.__table__, "sender_id", values)
             if values:  # an INSERT without values would add one empty row
