@@ -6,9 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/guichet.tar.gz
-# Every file that changes what `rasa train` produces (the knowledge catalogue is read by the
-# action server at run time, so editing it needs no retraining).
-MODEL_INPUTS := config.yml domain.yml $(shell find data -path data/knowledge -prune -o -type f -name '*.yml' -print 2>/dev/null)
+# The NLU examples about procedures are generated from the catalogue's vocabulary (aliases,
+# situations, questions, FAQ, case words and phrasings); answers, help and messages are read by
+# the action server at run time, so editing only those needs no retraining.
+CATALOGUE_NLU := data/nlu/catalogue.yml
+VOCABULARY := $(wildcard data/knowledge/procedures/*.yml) data/knowledge/cases.yml \
+	data/knowledge/phrasings.yml
+# Every file that changes what `rasa train` produces.
+MODEL_INPUTS := config.yml domain.yml $(CATALOGUE_NLU) \
+	$(shell find data -path data/knowledge -prune -o -type f -name '*.yml' -print 2>/dev/null)
 
 # First Python 3.10 found (pyenv shims may exist without the version being active).
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
@@ -37,6 +43,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $@
 
 install: $(STAMP)
+
+$(CATALOGUE_NLU): $(STAMP) $(VOCABULARY) actions/training_data.py actions/matcher.py
+	$(BIN)/python -m actions.training_data
 
 $(MODEL): $(STAMP) $(MODEL_INPUTS)
 	$(BIN)/rasa train --fixed-model-name guichet --out models

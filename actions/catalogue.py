@@ -1,31 +1,37 @@
 """The knowledge catalogue: one YAML file per procedure in data/knowledge/procedures/.
 
-Administrations edit those files, never this module. See docs/adding-a-procedure.md.
+Administrations edit those files, never this module. A procedure file holds both the answers
+and the citizen's vocabulary (aliases, life situations, example questions, FAQ): the NLU
+training examples about procedures are generated from it (actions/training_data.py).
+See docs/adding-a-procedure.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from anonymization.text import fold
+
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
-QUESTIONS = ("summary", "where", "cost", "documents", "delay", "validity")
+# Sub-questions an answer can be given for. `conditions` is the general, official conditions
+# of an aid: information, never a personal verdict.
+QUESTIONS = ("summary", "where", "cost", "documents", "delay", "validity", "conditions")
 SITUATIONS = (
     "adult", "minor_15_17", "child_under_15", "first_request", "renewal", "loss", "theft",
     "change_address", "purchase", "sale", "born_france", "born_abroad",
 )
+KINDS = ("procedure", "aid", "service")
+MAX_AGE = 120
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents, single spaces: how aliases and messages are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", without_accents).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
 
 
 def situation_for_age(age: float) -> str:
@@ -43,6 +49,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Faq:
+    """A precise question citizens ask about one procedure, with its own answer and source."""
+
+    id: str
+    question: str
+    variants: tuple[str, ...]
+    answer: str
+    source: Link
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.variants)
+
+
+@dataclass(frozen=True)
 class Procedure:
     id: str
     title: str
@@ -51,8 +72,18 @@ class Procedure:
     answers: dict[str, str | dict]
     sources: tuple[Link, ...]
     verified: dt.date
+    kind: str = "procedure"
+    situations: tuple[str, ...] = ()
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    faq: tuple[Faq, ...] = ()
+    not_about: tuple[str, ...] = ()
     online_service: Link | None = None
     simulator: Link | None = None
+    review_on: tuple[str, ...] = ()
+
+    @property
+    def is_aid(self) -> bool:
+        return self.kind == "aid"
 
     def answer(self, question: str, situation: str | None = None) -> str | None:
         """The text for one question, specific to the situation when the catalogue has it."""
@@ -67,6 +98,9 @@ class Procedure:
         entry = self.answers.get(question)
         return isinstance(entry, dict) and situation in entry.get("cases", {})
 
+    def faq_entry(self, faq_id: str) -> Faq | None:
+        return next((entry for entry in self.faq if entry.id == faq_id), None)
+
 
 def _load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -76,19 +110,41 @@ def _link(raw: dict | None, label_key: str = "label") -> Link | None:
     return Link(raw[label_key], raw["url"]) if raw else None
 
 
+def _date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
+
 def load_procedure(path: Path) -> Procedure:
     raw = _load_yaml(path)
-    verified = raw["verified"]
     return Procedure(
         id=raw["id"],
         title=raw["title"],
+        kind=raw.get("kind", "procedure"),
         aliases=tuple(raw.get("aliases", ())),
-        summary=" ".join(raw["summary"].split()),
+        situations=tuple(raw.get("situations", ())),
+        questions={kind: tuple(texts) for kind, texts in (raw.get("questions") or {}).items()},
+        summary=_text(raw["summary"]),
         answers=raw.get("answers", {}),
+        faq=tuple(
+            Faq(
+                id=entry["id"],
+                question=entry["question"],
+                variants=tuple(entry.get("variants", ())),
+                answer=_text(entry["answer"]),
+                source=_link(entry["source"], "title"),
+            )
+            for entry in raw.get("faq", ())
+        ),
+        not_about=tuple(raw.get("not_about", ())),
         sources=tuple(_link(source, "title") for source in raw["sources"]),
-        verified=verified if isinstance(verified, dt.date) else dt.date.fromisoformat(verified),
+        verified=_date(raw["verified"]),
         online_service=_link(raw.get("online_service")),
         simulator=_link(raw.get("simulator")),
+        review_on=tuple(str(day) for day in raw.get("review_on", ())),
     )
 
 
@@ -99,7 +155,8 @@ class Catalogue:
     messages: dict = field(default_factory=dict)
     sensitive: dict = field(default_factory=dict)
     buttons: dict = field(default_factory=dict)
-    _alias_patterns: list[tuple[re.Pattern, str]] = field(default_factory=list, repr=False)
+    # How citizens describe the case of a question (data/knowledge/cases.yml).
+    case_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, directory: Path = KNOWLEDGE_DIR) -> Catalogue:
@@ -108,41 +165,17 @@ class Catalogue:
             procedure = load_procedure(path)
             procedures[procedure.id] = procedure
         messages = _load_yaml(directory / "messages.yml")
-        catalogue = cls(
+        cases = _load_yaml(directory / "cases.yml")
+        return cls(
             procedures,
             help=_load_yaml(directory / "help.yml"),
-            messages={
-                key: " ".join(text.split()) for key, text in messages.items() if key != "buttons"
-            },
+            messages={key: _text(text) for key, text in messages.items() if key != "buttons"},
             sensitive=_load_yaml(directory / "sensitive.yml"),
             buttons=messages.get("buttons", {}),
+            case_cues={case: tuple(cues) for case, cues in cases.get("cases", {}).items()},
         )
-        catalogue._index_aliases()
-        return catalogue
-
-    def _index_aliases(self) -> None:
-        # Longest aliases first, so that "carte grise" wins over "carte".
-        pairs = [
-            (normalise(alias), procedure.id)
-            for procedure in self.procedures.values()
-            for alias in (*procedure.aliases, procedure.title)
-        ]
-        pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-        self._alias_patterns = [
-            (re.compile(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])"), procedure_id)
-            for alias, procedure_id in pairs
-            if alias
-        ]
 
     def mentions_sensitive_data(self, text: str) -> bool:
         """Whether a message seems to share health or other special-category data."""
         words = f" {normalise(text)}"
         return any(f" {normalise(term)}" in words for term in self.sensitive.get("terms", ()))
-
-    def find_in_text(self, text: str) -> Procedure | None:
-        """The procedure a message names, by its aliases (used when NLU found no entity)."""
-        normalised = normalise(text)
-        for pattern, procedure_id in self._alias_patterns:
-            if pattern.search(normalised):
-                return self.procedures[procedure_id]
-        return None

@@ -5,14 +5,16 @@ from __future__ import annotations
 import abc
 import functools
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import render_answer, render_eligibility
-from actions.catalogue import SITUATIONS, Catalogue, Procedure, situation_for_age
+from actions.answers import render_answer, render_case, render_conditions, render_faq
+from actions.catalogue import SITUATIONS, Catalogue, Faq, Procedure, situation_for_age
+from actions.matcher import CatalogueMatcher, Match
 
 INTENT_QUESTIONS = {
     "ask_procedure": "summary",
@@ -21,10 +23,16 @@ INTENT_QUESTIONS = {
     "ask_documents": "documents",
     "ask_delay": "delay",
     "ask_validity": "validity",
-    "ask_eligibility": "eligibility",
+    "ask_eligibility": "conditions",
 }
 MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
 HANDOFF_AFTER = 2  # misunderstandings in a row before offering a human
+# Catalogue matcher scores (0 to 1), chosen on the training data's own phrasings.
+MATCH_CONFIDENT = 0.6  # answer this procedure
+MATCH_POSSIBLE = 0.3  # offer it among "Vouliez-vous parler de… ?"
+FAQ_CONFIDENT = 0.6
+GUESS_CONFIDENCE = 0.3  # an unsure classifier's question intent still tells what is asked
+OUT_OF_SCOPE_FIRM = 0.9  # the classifier is sure a procedure's word is used in another sense
 
 
 @functools.cache
@@ -90,38 +98,140 @@ def topic_buttons() -> list[dict]:
     ]
 
 
+def procedure_button(procedure: Procedure) -> dict:
+    return {"title": procedure.title, "payload": f'/ask_procedure{{"procedure": "{procedure.id}"}}'}
+
+
 def procedure_buttons() -> list[dict]:
     procedures = catalogue().procedures
+    return [procedure_button(procedures[pid]) for pid in catalogue().buttons.get("procedures", ())]
+
+
+@functools.cache
+def matcher() -> CatalogueMatcher:
+    return CatalogueMatcher(catalogue())
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the latest message asks, from the classifier first and the catalogue second."""
+
+    procedure: Procedure | None
+    named: bool  # the message itself names the procedure (not only the conversation so far)
+    questions: tuple[str, ...]
+    cases: tuple[str, ...]
+    faq: Faq | None
+    matches: tuple[Match, ...]
+    other_sense: frozenset[str] = frozenset()  # procedures whose words are used in another sense
+
+    def case_for(self, question: str) -> str | None:
+        """The first case of the message the catalogue has an answer for, else the first one."""
+        if self.procedure is not None:
+            for case in self.cases:
+                if self.procedure.has_case(question, case):
+                    return case
+        return self.cases[0] if self.cases else None
+
+
+def _intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def _questions(tracker: Tracker) -> tuple[str, ...]:
+    """The sub-questions asked: one per part of a multi-intent ("ask_cost+ask_documents"); when
+    the classifier was unsure, its best guess among the question intents, if not too weak."""
+    name, _ = _intent(tracker)
+    parts = tuple(
+        INTENT_QUESTIONS[part] for part in (name or "").split("+") if part in INTENT_QUESTIONS
+    )
+    if parts or name not in MISUNDERSTOOD_INTENTS:
+        return parts
+    for ranked in tracker.latest_message.get("intent_ranking") or ():
+        guess = ranked.get("name")
+        if guess in INTENT_QUESTIONS and ranked.get("confidence", 0) >= GUESS_CONFIDENCE:
+            return (INTENT_QUESTIONS[guess],)
+    return ()
+
+
+def understand(tracker: Tracker) -> Understanding:
+    text = tracker.latest_message.get("text") or ""
+    procedures = catalogue().procedures
+    found, other_sense = matcher().analyse(text)
+    matches = tuple(found)
+    by_entity = next(
+        (procedures[value] for value in tracker.get_latest_entity_values("procedure")
+         if value in procedures and value not in other_sense),
+        None,
+    )
+    top = matches[0] if matches else None
+    by_match = None
+    if top and (top.via == "alias" or top.score >= MATCH_CONFIDENT):
+        by_match = procedures[top.procedure]
+    named = by_entity or by_match
+    procedure = named
+    if named is None and not other_sense:
+        procedure = procedures.get(tracker.get_slot("procedure") or "")
+
+    cases = [
+        value for value in tracker.get_latest_entity_values("situation") if value in SITUATIONS
+    ]
+    for value in tracker.get_latest_entity_values("age"):
+        try:
+            cases.insert(0, situation_for_age(float(value)))
+        except (TypeError, ValueError):
+            continue
+    cases += [case for case in matcher().cases(text) if case not in cases]
+    if not cases and named is None and tracker.get_slot("situation"):
+        cases = [tracker.get_slot("situation")]  # a follow-up keeps the case too
+
+    questions = _questions(tracker)
+    faq = None
+    if procedure and top and top.faq and top.procedure == procedure.id:
+        faq = procedure.faq_entry(top.faq) if top.score >= FAQ_CONFIDENT else None
+    if not questions and top and top.question and named is not None and top.procedure == named.id:
+        questions = (top.question,)
+    return Understanding(procedure, named is not None, questions, tuple(dict.fromkeys(cases)), faq,
+                         matches, frozenset(other_sense))
+
+
+def answer_procedure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, understanding: Understanding
+) -> list[EventType]:
+    """Answer each question asked about the procedure, from the catalogue, with its source."""
+    procedure = understanding.procedure
+    questions = understanding.questions or (tracker.get_slot("question") or "summary",)
+    if understanding.faq is not None and len(questions) == 1:
+        dispatcher.utter_message(text=render_faq(procedure, understanding.faq),
+                                 buttons=topic_buttons())
+        return [SlotSet("procedure", procedure.id), SlotSet("question", "summary")]
+    case = None
+    for question in questions:
+        case = understanding.case_for(question)
+        if question == "summary" and case:
+            # "j'ai perdu ma carte d'identité": what to do and what it costs in that case.
+            text = render_case(procedure, case)
+            if text:
+                dispatcher.utter_message(text=text, buttons=topic_buttons())
+                continue
+        if question == "conditions":
+            dispatcher.utter_message(text=render_conditions(procedure))
+        elif question == "validity" and case == "renewal" and procedure.answer("where"):
+            # "mon passeport est périmé, comment le refaire ?" asks how, not only how long.
+            dispatcher.utter_message(text=render_answer(procedure, "validity"))
+            dispatcher.utter_message(text=render_answer(procedure, "where", case))
+        else:
+            buttons = topic_buttons() if question == "summary" else []
+            dispatcher.utter_message(text=render_answer(procedure, question, case), buttons=buttons)
     return [
-        {"title": procedures[pid].title,
-         "payload": f'/ask_procedure{{"procedure": "{pid}"}}'}
-        for pid in catalogue().buttons.get("procedures", ())
+        SlotSet("procedure", procedure.id),
+        SlotSet("situation", case),
+        SlotSet("question", questions[-1]),
     ]
 
 
-def _named_procedure(tracker: Tracker) -> Procedure | None:
-    """The procedure named in the latest message: NLU entity first, then catalogue aliases."""
-    procedures = catalogue().procedures
-    for value in tracker.get_latest_entity_values("procedure"):
-        if value in procedures:
-            return procedures[value]
-    return catalogue().find_in_text(tracker.latest_message.get("text") or "")
-
-
-def _named_situation(tracker: Tracker) -> str | None:
-    for value in tracker.get_latest_entity_values("situation"):
-        if value in SITUATIONS:
-            return value
-    for value in tracker.get_latest_entity_values("age"):
-        try:
-            return situation_for_age(float(value))
-        except (TypeError, ValueError):
-            continue
-    return None
-
-
 class ActionAnswerProcedure(CitizenAnswerAction):
-    """Answers cost / where / documents / delay / validity / eligibility from the catalogue.
+    """Answers a question about a procedure from the catalogue.
 
     Follow-ups keep context: the procedure and the kind of question stay in slots, so that
     "Combien ça coûte ?" then "et pour un enfant ?" answer about the same procedure.
@@ -131,42 +241,46 @@ class ActionAnswerProcedure(CitizenAnswerAction):
         return "action_answer_procedure"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        named = _named_procedure(tracker)
-        previous = catalogue().procedures.get(tracker.get_slot("procedure") or "")
-        procedure = named or previous
-        situation = _named_situation(tracker)
-        if situation is None and named is None:
-            situation = tracker.get_slot("situation")
-        question = INTENT_QUESTIONS.get(intent) or tracker.get_slot("question") or "summary"
-
-        if procedure is None:
+        understanding = understand(tracker)
+        if understanding.procedure is None:
+            if understanding.other_sense:  # "une procuration pour mon compte bancaire"
+                dispatcher.utter_message(text=message("out_of_scope"))
+                return []
+            if suggest(dispatcher, understanding):
+                return []
             dispatcher.utter_message(text=message("which_procedure"), buttons=procedure_buttons())
-            return [SlotSet("question", question)]
-        if question == "summary" and situation and procedure.has_case("cost", situation):
-            question = "cost"  # "et pour un enfant ?" right after a general question
-        if question == "eligibility":
-            dispatcher.utter_message(text=render_eligibility(procedure))
-        else:
-            buttons = topic_buttons() if question == "summary" else []
-            dispatcher.utter_message(
-                text=render_answer(procedure, question, situation), buttons=buttons
-            )
-        return [
-            SlotSet("procedure", procedure.id),
-            SlotSet("situation", situation),
-            SlotSet("question", question),
-        ]
+            questions = understanding.questions or ("summary",)
+            return [SlotSet("question", questions[-1])]
+        return answer_procedure(dispatcher, tracker, understanding)
+
+
+def suggest(
+    dispatcher: CollectingDispatcher, understanding: Understanding, handoff: bool = False
+) -> bool:
+    """"Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
+    close = [match for match in understanding.matches if match.score >= MATCH_POSSIBLE]
+    if not close:
+        return False
+    procedures = catalogue().procedures
+    text = message("suggestions")
+    if handoff:
+        text = f"{text}\n{handoff_text()}"
+    dispatcher.utter_message(
+        text=text, buttons=[procedure_button(procedures[match.procedure]) for match in close]
+    )
+    return True
 
 
 def consecutive_misunderstandings(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood or out of scope."""
-    count = 0
+    """How many of the latest user messages in a row were neither understood nor answered."""
+    count, answered = 0, False
     for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "procedure" and event.get("value"):
+            answered = True
         if event.get("event") != "user":
             continue
         intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent not in MISUNDERSTOOD_INTENTS:
+        if intent not in MISUNDERSTOOD_INTENTS or answered:
             break
         count += 1
     return count
@@ -188,14 +302,26 @@ def handoff_text() -> str:
 
 
 class ActionHandleMisunderstanding(CitizenAnswerAction):
-    """Out of scope or not understood: say so plainly; after two in a row, offer a human."""
+    """Not understood or out of scope for the classifier: the catalogue gets a second look.
+
+    A message that names a procedure, or is close to one of its situations or questions, is
+    answered; a message close to a few is offered them as buttons; anything else is told
+    plainly that it is out of scope. After two misunderstandings in a row, a human is offered.
+    """
 
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        if consecutive_misunderstandings(tracker) >= HANDOFF_AFTER:
+        intent, confidence = _intent(tracker)
+        understanding = understand(tracker)
+        surely_out_of_scope = intent == "out_of_scope" and confidence >= OUT_OF_SCOPE_FIRM
+        if understanding.named and not surely_out_of_scope:
+            return answer_procedure(dispatcher, tracker, understanding)
+        handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER
+        if not surely_out_of_scope and suggest(dispatcher, understanding, handoff):
+            return []
+        if handoff:
             dispatcher.utter_message(text=handoff_text())
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=message("out_of_scope"))

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
-from bot import benchmark, launcher
+from bot import benchmark, eval_dialogue, launcher
 from bot.ask import ask
 from bot.settings import Settings
 
@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask_command.add_argument("questions", nargs="+", metavar="QUESTION")
     ask_command.set_defaults(func=_ask)
 
+    eval_dialogue.add_command(commands)
     anonymization_cli.add_commands(commands)
     _add_privacy_commands(commands)
 

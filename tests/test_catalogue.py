@@ -7,10 +7,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from actions.answers import render_answer, render_eligibility
-from actions.catalogue import QUESTIONS, SITUATIONS, Catalogue, situation_for_age
+from actions.answers import render_answer, render_conditions
+from actions.catalogue import KINDS, QUESTIONS, SITUATIONS, Catalogue, normalise, situation_for_age
+from actions.matcher import CatalogueMatcher
 
 CATALOGUE = Catalogue.load()
+MATCHER = CatalogueMatcher(CATALOGUE)
 REQUIRED_TOPICS = {
     "cni", "passeport", "permis_conduire", "carte_grise", "acte_naissance", "casier_judiciaire",
     "recensement_jdc", "listes_electorales", "procuration", "pacs", "mariage", "rsa",
@@ -19,6 +21,7 @@ REQUIRED_TOPICS = {
     "retraite", "acte_deces", "allo_service_public",
 }
 SOCIAL_AIDS = {"rsa", "prime_activite", "aides_logement"}
+SUB_QUESTIONS = set(QUESTIONS) - {"summary"}
 PROCEDURES = sorted(CATALOGUE.procedures.values(), key=lambda p: p.id)
 
 
@@ -39,11 +42,38 @@ def test_entry_is_sourced_and_dated(procedure):
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
 def test_entry_uses_only_known_questions_and_cases(procedure):
     assert procedure.summary and procedure.aliases
-    assert set(procedure.answers) <= set(QUESTIONS)
+    assert procedure.kind in KINDS
+    assert set(procedure.answers) <= SUB_QUESTIONS
+    assert set(procedure.questions) <= set(QUESTIONS)
     for entry in procedure.answers.values():
         if isinstance(entry, dict):
             assert entry["default"].strip()
             assert set(entry.get("cases", {})) <= set(SITUATIONS)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
+def test_entry_has_the_citizens_vocabulary(procedure):
+    """Aliases, life situations and example questions feed the NLU and the matcher."""
+    assert procedure.situations, "describe the life events that lead to this procedure"
+    for text in (*procedure.aliases, *procedure.situations, *procedure.not_about):
+        assert isinstance(text, str) and normalise(text), repr(text)
+    assert len({faq.id for faq in procedure.faq}) == len(procedure.faq)
+    for faq in procedure.faq:
+        assert faq.answer and faq.variants and faq.source.url.startswith("https://")
+
+
+def test_no_alias_names_two_procedures():
+    owners: dict[str, set[str]] = {}
+    for procedure in PROCEDURES:
+        for alias in (procedure.title, *procedure.aliases):
+            owners.setdefault(normalise(alias), set()).add(procedure.id)
+    assert not {alias: ids for alias, ids in owners.items() if len(ids) > 1}
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
+def test_aids_have_general_conditions_and_a_simulator(procedure):
+    if procedure.is_aid:
+        assert procedure.simulator, "an aid points to its official simulator"
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
@@ -85,7 +115,8 @@ def test_lost_identity_card_is_never_said_to_be_free():
 @pytest.mark.parametrize("procedure_id", sorted(SOCIAL_AIDS))
 def test_social_aids_point_to_a_simulator_and_never_give_a_verdict(procedure_id):
     procedure = CATALOGUE.procedures[procedure_id]
-    answer = render_eligibility(procedure)
+    assert procedure.is_aid
+    answer = render_conditions(procedure)
     assert procedure.simulator and procedure.simulator.url in answer
     assert "Je ne peux pas vous dire si vous avez droit" in answer
     for verdict in ("vous avez droit au", "vous êtes éligible", "vous n'avez pas droit"):
@@ -101,12 +132,30 @@ def test_social_aids_point_to_a_simulator_and_never_give_a_verdict(procedure_id)
         ("changement adresse carte grise", "carte_grise"),
         ("une demande d'APL", "aides_logement"),
         ("bonjour", None),
-        ("permis de construire pour un abri de jardin", None),
+        ("permis de chasse", None),
+        ("une procuration pour mon compte bancaire", None),
     ],
 )
 def test_procedure_is_found_by_its_aliases(text, expected):
-    found = CATALOGUE.find_in_text(text)
-    assert (found.id if found else None) == expected
+    aliases = [match for match in MATCHER.matches(text) if match.via == "alias"]
+    assert (aliases[0].procedure if aliases else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("j'ai égaré ma carte", ["loss"]),
+        ("on m'a volé mon sac et j'ai perdu mes clés", ["theft", "loss"]),
+        ("ma carte est périmée depuis un mois", ["renewal"]),
+        ("c'est pour mon fils de 16 ans", ["minor_15_17"]),
+        ("pour un enfant de 8 ans", ["child_under_15"]),
+        ("je suis née à l'étranger", ["born_abroad"]),
+        ("nous avons déménagé", ["change_address"]),
+        ("combien coûte un passeport", []),
+    ],
+)
+def test_cases_are_found_in_the_wording(text, expected):
+    assert MATCHER.cases(text) == expected
 
 
 @pytest.mark.parametrize(

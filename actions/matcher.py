@@ -1,0 +1,265 @@
+"""The second understanding path: which procedure a message is about, from the catalogue alone.
+
+It works apart from the intent classifier, on the catalogue's own vocabulary:
+- aliases, found exactly, or with a typo through rapidfuzz (long aliases only);
+- life situations, example questions and FAQ phrasings, compared word by word after folding
+  accents and stemming (Snowball), with rapidfuzz for typos and SMS spelling, each word weighted
+  by how rare it is in the catalogue (IDF);
+- `not_about` phrases, the procedure's words in another sense ("procuration" on a bank
+  account): a message closer to one of them than to the procedure is not about it.
+It also detects the case of a question (loss, renewal, an age…) from data/knowledge/cases.yml.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from actions.catalogue import Catalogue, normalise, situation_for_age
+from anonymization.text import fold
+
+WORD = re.compile(r"[a-z0-9]+")
+AGE = re.compile(r"(?<![0-9])([0-9]{1,3}) ?ans?(?![a-z0-9])")
+ALIAS_SCORE = 1.0
+FUZZY_ALIAS_SCORE = 0.9
+MIN_FUZZY_ALIAS_CHARS = 6  # shorter aliases (cni, apl, pacs) must be typed exactly
+FUZZY_ALIAS_RATIO = 88
+FUZZY_WORD_RATIO = 84
+MIN_FUZZY_WORD_CHARS = 5
+OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
+NOT_ABOUT = "not_about"
+# French function words (folded): they say nothing about which procedure a message is about.
+FUNCTION_WORDS = frozenset("""
+a ai as au aux avec avez avoir c ca ce ces cet cette d dans de des du elle elles en es est et
+etre il ils j je l la le les leur lui m ma mais me mes moi mon n ne nos notre nous on ou par
+pas pour qu que quel quelle quelles quels qui s sa se ses si son sont sur t ta te tes toi ton
+tu un une vos votre vous y bonjour svp merci stp bjr slt salut
+""".split())
+
+
+@dataclass(frozen=True)
+class Match:
+    """One candidate procedure for a message."""
+
+    procedure: str
+    score: float  # 0 to 1
+    via: str  # "alias" (its name is in the message) or "example" (a situation, question, FAQ)
+    question: str | None = None  # sub-question of the closest example (cost, where…)
+    faq: str | None = None  # id of the closest FAQ entry, when the closest example is one
+
+
+@dataclass(frozen=True)
+class _Example:
+    procedure: str
+    question: str | None
+    faq: str | None
+    weights: dict[str, float]  # stem -> IDF
+    norm: float
+
+
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """A regex finding `phrase` in folded text, as whole words, whatever the punctuation between
+    them; a trailing * lets the last word continue. Offsets equal those of the original text."""
+    prefix = phrase.rstrip().endswith("*")
+    words = WORD.findall(fold(phrase))
+    tail = "[a-z0-9]*" if prefix else ""
+    return re.compile(rf"(?<![a-z0-9]){'[^a-z0-9]+'.join(map(re.escape, words))}{tail}(?![a-z0-9])")
+
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    """The stems of a text's content words."""
+    return [stem(word) for word in WORD.findall(fold(text)) if word not in FUNCTION_WORDS]
+
+
+class CatalogueMatcher:
+    def __init__(self, catalogue: Catalogue):
+        self._aliases = sorted(
+            (
+                (normalise(alias), phrase_pattern(alias), procedure.id)
+                for procedure in catalogue.procedures.values()
+                for alias in {*procedure.aliases, procedure.title}
+                if normalise(alias)
+            ),
+            key=lambda entry: len(entry[0]),
+            reverse=True,
+        )
+        self._fuzzy_aliases = {
+            alias: procedure_id for alias, _, procedure_id in self._aliases
+            if len(alias) >= MIN_FUZZY_ALIAS_CHARS
+        }
+        self._cases = [
+            (case, [phrase_pattern(cue) for cue in cues])
+            for case, cues in catalogue.case_cues.items()
+        ]
+        self._examples = self._index(catalogue)
+
+    # --- index ---------------------------------------------------------------------------
+
+    def _index(self, catalogue: Catalogue) -> list[_Example]:
+        raw = []
+        for procedure in catalogue.procedures.values():
+            for text in procedure.situations:
+                raw.append((procedure.id, "summary", None, text))
+            for question, texts in procedure.questions.items():
+                raw.extend((procedure.id, question, None, text) for text in texts)
+            for faq in procedure.faq:
+                raw.extend((procedure.id, None, faq.id, text) for text in faq.phrasings)
+            raw.extend((procedure.id, NOT_ABOUT, None, text) for text in procedure.not_about)
+        documents = [set(stems(text)) for *_, text in raw]
+        frequency = defaultdict(int)
+        for words in documents:
+            for word in words:
+                frequency[word] += 1
+        total = len(documents) or 1
+        self._idf = {word: math.log(1 + total / count) for word, count in frequency.items()}
+        self._default_idf = math.log(1 + total)
+        self._vocabulary = [word for word in self._idf if len(word) >= MIN_FUZZY_WORD_CHARS]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        examples = []
+        for index, ((procedure_id, question, faq_id, _), words) in enumerate(
+            zip(raw, documents, strict=True)
+        ):
+            weights = {word: self._idf[word] for word in words}
+            for word in words:
+                self._postings[word].append(index)
+            norm = sum(weights.values()) or 1.0
+            examples.append(_Example(procedure_id, question, faq_id, weights, norm))
+        return examples
+
+    # --- matching ------------------------------------------------------------------------
+
+    def alias_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, procedure id) of every alias in `text`, longest first, not overlapping."""
+        folded, spans = fold(text), []
+        for _, pattern, procedure_id in self._aliases:
+            for found in pattern.finditer(folded):
+                if all(found.end() <= start or found.start() >= end for start, end, _ in spans):
+                    spans.append((found.start(), found.end(), procedure_id))
+        return sorted(spans)
+
+    def _alias_matches(self, text: str) -> dict[str, float]:
+        found = {procedure_id: ALIAS_SCORE for _, _, procedure_id in self.alias_spans(text)}
+        words = normalise(text).split()
+        for size in (1, 2, 3, 4):
+            for start in range(len(words) - size + 1):
+                window = " ".join(words[start:start + size])
+                if len(window) < MIN_FUZZY_ALIAS_CHARS:
+                    continue
+                best = process.extractOne(
+                    window, self._fuzzy_aliases.keys(), scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_ALIAS_RATIO,
+                )
+                if best:
+                    procedure_id = self._fuzzy_aliases[best[0]]
+                    found.setdefault(procedure_id, FUZZY_ALIAS_SCORE)
+        return found
+
+    def _message_weights(self, text: str) -> dict[str, float]:
+        """The message's stems, each mapped to the catalogue stem it matches (typos included)."""
+        weights: dict[str, float] = {}
+        for word in set(stems(text)):
+            if word in self._idf:
+                weights[word] = self._idf[word]
+                continue
+            if len(word) >= MIN_FUZZY_WORD_CHARS:
+                near = process.extractOne(
+                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_RATIO
+                )
+                if near:
+                    weights[near[0]] = self._idf[near[0]]
+                    continue
+            weights[word] = self._default_idf  # unknown to the catalogue: rare, so it counts
+        return weights
+
+    def _example_matches(self, text: str) -> tuple[dict[str, Match], set[str]]:
+        """The closest example of each procedure, and the procedures the message uses in
+        another sense (closer to one of their `not_about` phrases than to any example)."""
+        message = self._message_weights(text)
+        message_norm = sum(message.values()) or 1.0
+        shared: dict[int, float] = defaultdict(float)
+        for word, weight in message.items():
+            for index in self._postings.get(word, ()):
+                shared[index] += weight
+        best: dict[str, Match] = {}
+        other_sense: dict[str, float] = {}
+        for index, weight in shared.items():
+            example = self._examples[index]
+            covered = weight / example.norm  # how much of the example the message says
+            precision = weight / message_norm  # how much of the message the example explains
+            # F-score leaning on coverage: a long message may add details the example lacks.
+            score = 5 * covered * precision / (4 * precision + covered)
+            if example.question == NOT_ABOUT:
+                other_sense[example.procedure] = max(score, other_sense.get(example.procedure, 0))
+                continue
+            current = best.get(example.procedure)
+            if current is None or score > current.score:
+                best[example.procedure] = Match(
+                    example.procedure, score, "example", example.question, example.faq
+                )
+        excluded = {
+            procedure_id for procedure_id, score in other_sense.items()
+            if score >= OTHER_SENSE_MIN and score > getattr(best.get(procedure_id), "score", 0)
+        }
+        return best, excluded
+
+    def analyse(self, text: str, limit: int = 3) -> tuple[list[Match], set[str]]:
+        """The procedures the message may be about, best first, and those whose words it uses
+        in another sense (left out of the first)."""
+        candidates, other_sense = self._example_matches(text)
+        for procedure_id, score in self._alias_matches(text).items():
+            example = candidates.get(procedure_id)
+            candidates[procedure_id] = Match(
+                procedure_id, max(score, example.score if example else 0.0), "alias",
+                example.question if example else None, example.faq if example else None,
+            )
+        ranked = sorted(
+            (match for match in candidates.values() if match.procedure not in other_sense),
+            key=lambda match: (match.score, match.via == "alias"),
+            reverse=True,
+        )
+        return ranked[:limit], other_sense
+
+    def matches(self, text: str, limit: int = 3) -> list[Match]:
+        """The procedures the message may be about, best first."""
+        return self.analyse(text, limit)[0]
+
+    def cases(self, text: str) -> list[str]:
+        """The cases the message describes, most specific first: an age decides the age band."""
+        folded = fold(text)
+        found = [
+            situation_for_age(int(age)) for age in AGE.findall(folded) if 0 < int(age) <= 120
+        ][:1]
+        for case, patterns in self._cases:
+            if case not in found and any(pattern.search(folded) for pattern in patterns):
+                found.append(case)
+        return found
+
+    def case_spans(self, text: str) -> list[tuple[int, int, str]]:
+        folded = fold(text)
+        return sorted(
+            (found.start(), found.end(), case)
+            for case, patterns in self._cases
+            for pattern in patterns
+            for found in pattern.finditer(folded)
+        )
+
+
+def best_match(matches: Iterable[Match], threshold: float) -> Match | None:
+    """The first match if it reaches `threshold`, else None."""
+    first = next(iter(matches), None)
+    return first if first and first.score >= threshold else None

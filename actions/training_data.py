@@ -1,0 +1,180 @@
+"""Generate the NLU training examples about procedures from the catalogue.
+
+`python -m actions.training_data` (run by `make train`) writes data/nlu/catalogue.yml from
+data/knowledge/: an administration adds or edits a procedure in its one YAML file and
+retrains; it never edits data/nlu/. The output is deterministic, so the committed file only
+changes when the catalogue does, and a test checks that it is up to date.
+
+What is generated, for every procedure:
+- its example questions (`questions:`), each under the intent of its sub-question;
+- its life situations and FAQ phrasings, as general questions about it (ask_procedure);
+- one sentence per alias, taking the phrasings of data/knowledge/phrasings.yml in turn;
+- one two-question message (multi-intent, such as "ask_cost+ask_documents");
+- its words in another sense (`not_about`), as out-of-scope examples, not annotated;
+- the synonyms mapping every alias to the procedure id, and a lookup table of the aliases.
+Every alias, case word ("perdu", "né à l'étranger") and age in these sentences is annotated
+as an entity, the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from actions.catalogue import KNOWLEDGE_DIR, Catalogue, normalise
+from actions.matcher import AGE, CatalogueMatcher
+
+OUTPUT = KNOWLEDGE_DIR.parent / "nlu" / "catalogue.yml"
+INTENTS = {
+    "summary": "ask_procedure", "where": "ask_where", "cost": "ask_cost",
+    "documents": "ask_documents", "delay": "ask_delay", "validity": "ask_validity",
+    "conditions": "ask_eligibility",
+}
+OUT_OF_SCOPE = "out_of_scope"
+HEADER = """\
+# GENERATED from data/knowledge/ by `python -m actions.training_data` (run by `make train`).
+# Do not edit: change the procedure files (aliases, situations, questions, faq),
+# data/knowledge/cases.yml or data/knowledge/phrasings.yml, then retrain.
+"""
+RESERVED = re.compile(r"[\[\]{}()]")
+WORD_GLUE = "+-_@/"  # characters the tokenizer keeps inside a word
+
+
+def annotate(text: str, matcher: CatalogueMatcher) -> str:
+    """The text in Rasa's training format, with procedures, cases and ages marked."""
+    spans: list[tuple[int, int, str, str | None]] = []
+
+    def free(start: int, end: int) -> bool:
+        """Not inside another entity, and on word boundaries as the tokenizer sees them."""
+        def glued(position: int) -> bool:
+            inside = 0 <= position < len(text)
+            return inside and (text[position].isalnum() or text[position] in WORD_GLUE)
+
+        aligned = not glued(start - 1) and not glued(end)
+        return aligned and all(
+            end <= other_start or start >= other_end for other_start, other_end, *_ in spans
+        )
+
+    for start, end, value in matcher.alias_spans(text):
+        if free(start, end):
+            spans.append((start, end, "procedure", value))
+
+    for match in AGE.finditer(text.lower()):
+        if free(*match.span(1)):
+            spans.append((*match.span(1), "age", None))
+    for start, end, case in matcher.case_spans(text):
+        if free(start, end):
+            spans.append((start, end, "situation", case))
+    annotated, position = [], 0
+    for start, end, entity, value in sorted(spans):
+        annotated.append(text[position:start])
+        mention = text[start:end]
+        if value is None:
+            annotated.append(f"[{mention}]({entity})")
+        else:
+            annotated.append(f"[{mention}]{json.dumps({'entity': entity, 'value': value})}")
+        position = end
+    annotated.append(text[position:])
+    return "".join(annotated)
+
+
+def _clean(text: str) -> str:
+    return " ".join(RESERVED.sub(" ", text).split())
+
+
+def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[str]]:
+    by_question = [
+        (INTENTS[question], template)
+        for question, templates in phrasings["by_question"].items()
+        for template in templates
+    ]
+    combined = [
+        (intent, template)
+        for intent, templates in phrasings["combined"].items()
+        for template in templates
+    ]
+    alias_turns, combined_turns = itertools.cycle(by_question), itertools.cycle(combined)
+    other_sense_turns = itertools.cycle(phrasings["other_sense"])
+    examples: dict[str, list[str]] = {}
+
+    def add(intent: str, text: str) -> None:
+        examples.setdefault(intent, []).append(_clean(text))
+
+    for procedure in sorted(catalogue.procedures.values(), key=lambda p: p.id):
+        for question, texts in procedure.questions.items():
+            for text in texts:
+                add(INTENTS[question], text)
+        for text in (*procedure.situations, *(p for faq in procedure.faq for p in faq.phrasings)):
+            add("ask_procedure", text)
+        for alias in procedure.aliases:
+            intent, template = next(alias_turns)
+            add(intent, template.format(name=alias))
+        intent, template = next(combined_turns)
+        add(intent, template.format(name=procedure.aliases[0]))
+        for phrase in procedure.not_about:
+            for _ in range(2):
+                add(OUT_OF_SCOPE, next(other_sense_turns).format(phrase=phrase))
+    return examples
+
+
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def hand_written_examples(nlu_dir: Path) -> set[str]:
+    """The normalised sentences of the hand-written NLU files: they keep their own intent."""
+    sentences = set()
+    for path in nlu_dir.glob("*.yml"):
+        if path.name == OUTPUT.name:
+            continue
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", ()):
+            for line in str(block.get("examples", "")).splitlines():
+                sentences.add(normalise(ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))))
+    return sentences
+
+
+def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> str:
+    """The generated NLU file for the catalogue in `directory`, next to the hand-written
+    files of `nlu_dir`."""
+    catalogue = Catalogue.load(directory)
+    phrasings = yaml.safe_load((directory / "phrasings.yml").read_text(encoding="utf-8"))
+    matcher = CatalogueMatcher(catalogue)
+    seen = hand_written_examples(nlu_dir)
+    lines = [HEADER, 'version: "3.1"', "", "nlu:"]
+    for intent, texts in examples_by_intent(catalogue, phrasings).items():
+        lines += [f"- intent: {intent}", "  examples: |"]
+        for text in texts:
+            key = normalise(text)
+            if key and key not in seen:  # one intent per sentence, however it is spelled
+                seen.add(key)
+                lines.append(f"    - {text if intent == OUT_OF_SCOPE else annotate(text, matcher)}")
+        lines.append("")
+    aliases_seen: set[str] = set()
+    lookup = []
+    for procedure in sorted(catalogue.procedures.values(), key=lambda p: p.id):
+        synonyms = []
+        for alias in (procedure.title, *procedure.aliases):
+            if alias.lower() not in aliases_seen and alias.lower() != procedure.id:
+                aliases_seen.add(alias.lower())
+                synonyms.append(alias)
+        lookup += synonyms
+        lines += [f"- synonym: {procedure.id}", "  examples: |"]
+        lines += [f"    - {_clean(alias)}" for alias in synonyms]
+        lines.append("")
+    lines += ["- lookup: procedure", "  examples: |"]
+    lines += [f"    - {_clean(alias)}" for alias in lookup]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    OUTPUT.write_text(generate(), encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Understanding what citizens write: catalogue-generated NLU, the catalogue matcher as a
+second path, two questions in one message, general conditions and the case in the wording."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import dialogue
+from actions.catalogue import Catalogue
+from actions.matcher import CatalogueMatcher
+from actions.training_data import OUTPUT, generate
+from bot.eval_dialogue import evaluate
+from tests.conftest import PROJECT_ROOT
+
+CATALOGUE = Catalogue.load()
+MATCHER = CatalogueMatcher(CATALOGUE)
+ALIAS_CARRIERS = ("bonjour, {}", "j'ai une question : {} ?", "{} svp")
+SITUATION_CARRIERS = ("{}", "bonjour, {}. que dois-je faire ?")
+
+
+def test_generated_nlu_is_up_to_date():
+    """data/nlu/catalogue.yml is what the catalogue generates (`make train` rewrites it)."""
+    assert OUTPUT.read_text(encoding="utf-8") == generate(), (
+        "run `python -m actions.training_data` (or `make train`) and commit the result"
+    )
+
+
+def test_generated_nlu_names_every_procedure_and_annotates_aliases():
+    nlu = yaml.safe_load(OUTPUT.read_text(encoding="utf-8"))["nlu"]
+    annotated = set(re.findall(r'"value": "([a-z0-9_]+)"', OUTPUT.read_text(encoding="utf-8")))
+    assert set(CATALOGUE.procedures) <= annotated
+    synonyms = {block["synonym"] for block in nlu if "synonym" in block}
+    assert synonyms == set(CATALOGUE.procedures)
+    intents = {block["intent"] for block in nlu if "intent" in block}
+    assert {"ask_procedure", "ask_cost", "ask_eligibility", "ask_cost+ask_documents"} <= intents
+
+
+def test_hand_written_nlu_names_no_procedure_but_follow_ups():
+    """Procedure vocabulary lives in the catalogue; the hand-written files keep general intents."""
+    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+        if path.name == OUTPUT.name:
+            continue
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if block.get("intent") in dialogue.INTENT_QUESTIONS:
+                assert '"entity": "procedure"' not in block["examples"], (path, block["intent"])
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("je n'ai pas d'ordinateur pour faire mes papiers", "france_services"),
+        ("mon fils va bientôt avoir 16 ans", "recensement_jdc"),
+        ("je ne pourrai pas être là pour voter dimanche", "procuration"),
+        ("j'ai été flashée sur l'autoroute", "amendes"),
+        ("ma carte d'identitée est perimée", "cni"),
+        ("combien pour la carte grize", "carte_grise"),
+    ],
+)
+def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text, procedure):
+    assert MATCHER.matches(text)[0].procedure == procedure
+
+
+@pytest.mark.parametrize(
+    "text", ["procuration pour le compte bancaire de ma mère", "un permis de chasse",
+             "une entreprise de déménagement pas chère", "une retraite spirituelle"],
+)
+def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
+    named = [match.procedure for match in MATCHER.matches(text) if match.via == "alias"]
+    assert not named
+
+
+def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
+    matches = tuple(MATCHER.matches("je voudrais me renseigner sur le logement et la caf"))
+    assert matches and matches[0].score >= dialogue.MATCH_POSSIBLE
+    dispatcher = CollectingDispatcher()
+    unsure = dialogue.Understanding(None, False, (), (), None, matches)
+    assert dialogue.suggest(dispatcher, unsure)
+    [reply] = dispatcher.messages
+    assert reply["text"].startswith("Je ne suis pas sûr d'avoir compris")
+    payloads = [button["payload"] for button in reply["buttons"]]
+    assert payloads[0] == f'/ask_procedure{{"procedure": "{matches[0].procedure}"}}'
+    assert len(payloads) <= 3
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("question", "expected", "absent"),
+    [
+        # Two questions in one message get both answers.
+        ("merci, au revoir", ["Je vous en prie", "Au revoir"], []),
+        ("combien coûte un passeport et quels papiers faut-il ?", ["86 €", "photo d'identité"], []),
+        # General conditions of an aid: information, then the simulator and who decides.
+        ("qui peut toucher la prime d'activité ?",
+         ["seul l'organisme concerné le décide", "simulation"], []),
+        # A procedure that is not an aid gets no refusal to judge eligibility.
+        ("qui est concerné par le recensement ?", ["Source officielle"],
+         ["Je ne peux pas vous dire si vous avez droit"]),
+        # The case in the wording: a free renewal is said to be free.
+        ("le renouvellement de ma carte d'identité est-il payant ?", ["gratuit"], []),
+        # "How do I renew my expired X" is about how and where, not how long it is valid.
+        ("comment renouveler mon passeport expiré ?", ["mairie"], []),
+        # A life event, without the procedure's name.
+        ("je n'ai pas d'ordinateur ni internet pour faire mes démarches",
+         ["France Services"], []),
+        # A procedure word in another sense: out of scope, no procedure answer.
+        ("comment donner une procuration sur mon compte bancaire ?", [], ["Source officielle"]),
+    ],
+)
+def test_dialogue_understands_the_kinds_citizens_write(assistant, request, question, expected,
+                                                        absent):
+    reply = assistant.say(f"understanding-{request.node.callspec.id}", question)
+    for text in expected:
+        assert text in reply, reply
+    for text in absent:
+        assert text not in reply, reply
+
+
+def _routing_items() -> list[dict]:
+    items = []
+    for procedure in CATALOGUE.procedures.values():
+        for alias in procedure.aliases:
+            items += [{"text": carrier.format(alias), "expected": [procedure.id]}
+                      for carrier in ALIAS_CARRIERS]
+        for situation in procedure.situations:
+            items += [{"text": carrier.format(situation), "expected": [procedure.id]}
+                      for carrier in SITUATION_CARRIERS]
+    for item in items:
+        item["expected"] = tuple(item["expected"])
+    return items
+
+
+@pytest.mark.server
+def test_no_alias_or_situation_gets_a_bare_misunderstanding():
+    """Every alias and situation, in a few carrier sentences, is answered or offered as a button
+    (through the real dialogue: trained model and action server)."""
+    outcomes = evaluate(_routing_items())
+    bare = [(o.text, o.expected[0], o.answered) for o in outcomes
+            if not o.correct and o.expected[0] not in o.suggested]
+    assert not bare, f"{len(bare)} of {len(outcomes)}: {bare[:20]}"
