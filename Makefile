@@ -10,7 +10,8 @@ MODEL := models/guichet.tar.gz
 # situations, questions, FAQ, case words and phrasings); answers, help and messages are read by
 # the action server at run time, so editing only those needs no retraining.
 CATALOGUE_NLU := data/nlu/catalogue.yml
-VOCABULARY := $(wildcard data/knowledge/procedures/*.yml) data/knowledge/cases.yml \
+VOCABULARY := $(wildcard data/knowledge/procedures/*.yml data/knowledge/local/*.yml) \
+	data/knowledge/cases.yml
 	data/knowledge/phrasings.yml
 # Every file that changes what `rasa train` produces.
 MODEL_INPUTS := config.yml domain.yml $(CATALOGUE_NLU) \

@@ -19,13 +19,22 @@ def french_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def source_line(procedure: Procedure, source: Link | None = None) -> str:
-    source = source or procedure.sources[0]
-    return f"Source officielle : {source.url} (vérifié le {french_date(procedure.verified)})"
+def source_line(procedure: Procedure, source: Link | None = None, question: str = "") -> str:
+    """The official page behind an answer and the date it was checked; for an answer written
+    by a local administration, its own page and date."""
+    local = procedure.local_part(question)
+    if local is not None:
+        source, verified = local.sources[0], local.verified
+    else:
+        source, verified = source or procedure.sources[0], procedure.verified
+    return f"Source officielle : {source.url} (vérifié le {french_date(verified)})"
 
 
-def _paragraph(text: str) -> str:
-    return " ".join(text.split())
+def _text(procedure: Procedure, question: str, text: str) -> str:
+    """The answer's text, introduced by the local administration that wrote it, if any."""
+    local = procedure.local_part(question)
+    text = " ".join(text.split())
+    return f"{local.owner} : {text}" if local else text
 
 
 def render_answer(procedure: Procedure, question: str, situation: str | None = None) -> str:
@@ -38,28 +47,24 @@ def render_answer(procedure: Procedure, question: str, situation: str | None = N
             "La page officielle ci-dessous vous la donne."
         )
     else:
-        lines.append(_paragraph(text))
+        lines.append(_text(procedure, question, text))
     if question == "summary":
         lines.append(f"Je peux vous préciser {TOPICS}.")
     if procedure.online_service and question in ("summary", "where"):
         lines.append(f"Démarche en ligne : {procedure.online_service.url}")
-    lines.append(source_line(procedure))
+    lines.append(source_line(procedure, question=question))
     return "\n".join(lines)
 
 
 def render_case(procedure: Procedure, situation: str) -> str | None:
     """What to do, and what it costs, in the citizen's case ("j'ai perdu ma carte")."""
-    texts = [
-        _paragraph(procedure.answer(question, situation))
-        for question in CASE_QUESTIONS
-        if procedure.has_case(question, situation)
-    ]
-    if not texts:
+    questions = [q for q in CASE_QUESTIONS if procedure.has_case(q, situation)]
+    if not questions:
         return None
-    lines = texts
+    lines = [_text(procedure, q, procedure.answer(q, situation)) for q in questions]
     if procedure.online_service:
         lines.append(f"Démarche en ligne : {procedure.online_service.url}")
-    return "\n".join([*lines, source_line(procedure)])
+    return "\n".join([*lines, source_line(procedure, question=questions[0])])
 
 
 def render_conditions(procedure: Procedure) -> str:
@@ -68,8 +73,8 @@ def render_conditions(procedure: Procedure) -> str:
     For an aid, only the organisation paying it decides (EU AI Act, Annex III 5(a)): the answer
     says so and points to the official simulator.
     """
-    conditions = procedure.answer("conditions")
-    lines = [_paragraph(conditions or procedure.summary)]
+    question = "conditions" if procedure.answer("conditions") else "summary"
+    lines = [_text(procedure, question, procedure.answer(question))]
     if procedure.is_aid:
         lines.append(
             "Ce sont des conditions générales. Je ne peux pas vous dire si vous avez droit à "
@@ -78,10 +83,10 @@ def render_conditions(procedure: Procedure) -> str:
         )
         if procedure.simulator:
             lines.append(f"Vous pouvez faire une simulation anonyme : {procedure.simulator.url}")
-    lines.append(source_line(procedure))
+    lines.append(source_line(procedure, question=question))
     return "\n".join(lines)
 
 
 def render_faq(procedure: Procedure, faq: Faq) -> str:
     """A precise question of the procedure's FAQ, with the official page that answers it."""
-    return "\n".join([_paragraph(faq.answer), source_line(procedure, faq.source)])
+    return "\n".join([" ".join(faq.answer.split()), source_line(procedure, faq.source)])

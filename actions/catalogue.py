@@ -1,8 +1,12 @@
 """The knowledge catalogue: one YAML file per procedure in data/knowledge/procedures/.
 
-Administrations edit those files, never this module. A procedure file holds both the answers
-and the citizen's vocabulary (aliases, life situations, example questions, FAQ): the NLU
-training examples about procedures are generated from it (actions/training_data.py).
+Administrations edit those files, never this module. A mairie, a département or a CAF adds
+its own entries in data/knowledge/local/: a local file with a national id extends that entry
+(its fields win), any other id is a local procedure; answers say whose they are.
+
+A procedure file holds both the answers and the citizen's vocabulary (aliases, life
+situations, example questions, FAQ): the NLU training examples about procedures are
+generated from it (actions/training_data.py).
 See docs/adding-a-procedure.md.
 """
 
@@ -64,6 +68,16 @@ class Faq:
 
 
 @dataclass(frozen=True)
+class Local:
+    """What a local administration wrote in an entry: shown with its name and its own source."""
+
+    owner: str  # "Mairie de …", as citizens should read it
+    fields: frozenset[str]  # the answers (and "summary") it wrote
+    sources: tuple[Link, ...]
+    verified: dt.date
+
+
+@dataclass(frozen=True)
 class Procedure:
     id: str
     title: str
@@ -80,6 +94,11 @@ class Procedure:
     online_service: Link | None = None
     simulator: Link | None = None
     review_on: tuple[str, ...] = ()
+    local: Local | None = None
+
+    def local_part(self, question: str) -> Local | None:
+        """The local administration that wrote this answer, if one did."""
+        return self.local if self.local and question in self.local.fields else None
 
     @property
     def is_aid(self) -> bool:
@@ -118,8 +137,38 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def load_procedure(path: Path) -> Procedure:
-    raw = _load_yaml(path)
+LIST_FIELDS = ("aliases", "situations", "not_about", "faq", "review_on")
+
+
+def _with_local(national: dict, local: dict) -> dict:
+    """A national entry extended by a local file: the local fields win, lists are joined."""
+    merged = {**national, **local}
+    for key in LIST_FIELDS:
+        merged[key] = [*national.get(key, ()), *local.get(key, ())]
+    merged["answers"] = {**national.get("answers", {}), **local.get("answers", {})}
+    questions = {**national.get("questions", {})}
+    for kind, texts in (local.get("questions") or {}).items():
+        questions[kind] = [*questions.get(kind, ()), *texts]
+    merged["questions"] = questions
+    merged["sources"] = national["sources"]
+    merged["verified"] = national["verified"]
+    return merged
+
+
+def _local_part(raw: dict, path: Path) -> Local:
+    owner = raw.get("owner")
+    if not isinstance(owner, str) or not owner.strip():
+        raise ValueError(f"{path}: a local entry needs `owner` (e.g. \"Mairie de …\")")
+    written = set(raw.get("answers", {})) | ({"summary"} if "summary" in raw else set())
+    return Local(
+        owner=owner.strip(),
+        fields=frozenset(written),
+        sources=tuple(_link(source, "title") for source in raw["sources"]),
+        verified=_date(raw["verified"]),
+    )
+
+
+def _procedure(raw: dict, local: Local | None = None) -> Procedure:
     return Procedure(
         id=raw["id"],
         title=raw["title"],
@@ -145,7 +194,24 @@ def load_procedure(path: Path) -> Procedure:
         online_service=_link(raw.get("online_service")),
         simulator=_link(raw.get("simulator")),
         review_on=tuple(str(day) for day in raw.get("review_on", ())),
+        local=local,
     )
+
+
+def load_procedures(directory: Path) -> dict[str, Procedure]:
+    """The national entries, then the local ones (data/knowledge/local/) over them."""
+    raws = {}
+    for path in sorted((directory / "procedures").glob("*.yml")):
+        raw = _load_yaml(path)
+        raws[raw["id"]] = raw
+    procedures = {pid: _procedure(raw) for pid, raw in raws.items()}
+    for path in sorted((directory / "local").glob("*.yml")):
+        raw = _load_yaml(path)
+        local = _local_part(raw, path)
+        national = raws.get(raw["id"])
+        merged = _with_local(national, raw) if national else raw
+        procedures[raw["id"]] = _procedure(merged, local)
+    return procedures
 
 
 @dataclass
@@ -160,10 +226,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, directory: Path = KNOWLEDGE_DIR) -> Catalogue:
-        procedures = {}
-        for path in sorted((directory / "procedures").glob("*.yml")):
-            procedure = load_procedure(path)
-            procedures[procedure.id] = procedure
+        procedures = load_procedures(directory)
         messages = _load_yaml(directory / "messages.yml")
         cases = _load_yaml(directory / "cases.yml")
         return cls(
