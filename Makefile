@@ -11,8 +11,7 @@ MODEL := models/guichet.tar.gz
 # the action server at run time, so editing only those needs no retraining.
 CATALOGUE_NLU := data/nlu/catalogue.yml
 VOCABULARY := $(wildcard data/knowledge/procedures/*.yml data/knowledge/local/*.yml) \
-	data/knowledge/cases.yml
-	data/knowledge/phrasings.yml
+	data/knowledge/cases.yml data/knowledge/phrasings.yml
 # Every file that changes what `rasa train` produces.
 MODEL_INPUTS := config.yml domain.yml $(CATALOGUE_NLU) \
 	$(shell find data -path data/knowledge -prune -o -type f -name '*.yml' -print 2>/dev/null)
