@@ -82,7 +82,11 @@ class CitizenAnswerAction(Action, abc.ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if catalogue().mentions_sensitive_data(tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        # A procedure's own name ("allocation aux adultes handicapés") shares nothing personal.
+        for start, end, _ in reversed(matcher().alias_spans(text)):
+            text = text[:start] + text[end:]
+        if catalogue().mentions_sensitive_data(text):
             dispatcher.utter_message(text=" ".join(catalogue().sensitive["reminder"].split()))
         return self.answer(dispatcher, tracker)
 

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
-from bot import benchmark, eval_dialogue, launcher
+from bot import benchmark, content_check, eval_dialogue, launcher
 from bot.ask import ask
 from bot.settings import Settings
 
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_dialogue.add_command(commands)
     anonymization_cli.add_commands(commands)
     _add_privacy_commands(commands)
+    content_check.add_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")

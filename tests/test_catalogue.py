@@ -19,6 +19,12 @@ REQUIRED_TOPICS = {
     "prime_activite", "aides_logement", "declaration_revenus", "carte_vitale",
     "changement_adresse", "france_services", "franceconnect", "titre_sejour", "amendes",
     "retraite", "acte_deces", "allo_service_public",
+    # Added with the catalogue's breadth (issue 13).
+    "allocations_familiales", "paje", "aah", "complementaire_sante_solidaire", "france_travail",
+    "declaration_naissance", "declaration_deces", "demarches_deces", "changement_nom_prenom",
+    "maprimerenov", "cheque_energie", "bourses_scolaires", "bourse_crous", "permis_construire",
+    "declaration_prealable", "carte_europeenne_assurance_maladie", "autorisation_sortie_territoire",
+    "carte_mobilite_inclusion", "logement_social", "certificat_situation_administrative",
 }
 SOCIAL_AIDS = {"rsa", "prime_activite", "aides_logement"}
 SUB_QUESTIONS = set(QUESTIONS) - {"summary"}
@@ -27,6 +33,8 @@ PROCEDURES = sorted(CATALOGUE.procedures.values(), key=lambda p: p.id)
 
 def test_every_required_topic_is_covered():
     assert REQUIRED_TOPICS <= set(CATALOGUE.procedures)
+    national = [procedure for procedure in PROCEDURES if procedure.local is None]
+    assert len(national) >= 40
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.id)
