@@ -106,6 +106,9 @@ def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
         # A life event, without the procedure's name.
         ("je n'ai pas d'ordinateur ni internet pour faire mes démarches",
          ["France Services"], []),
+        # A procedure's own name is not sensitive data: no privacy reminder for it.
+        ("comment demander l'allocation aux adultes handicapés ?", ["Source officielle"],
+         ["ne pas indiquer d'informations sur votre santé"]),
         # A procedure word in another sense: out of scope, no procedure answer.
         ("comment donner une procuration sur mon compte bancaire ?", [], ["Source officielle"]),
     ],
