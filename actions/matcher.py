@@ -12,6 +12,7 @@ It also detects the case of a question (loss, renewal, an age…) from data/know
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -33,6 +34,7 @@ MIN_FUZZY_ALIAS_CHARS = 6  # shorter aliases (cni, apl, pacs) must be typed exac
 FUZZY_ALIAS_RATIO = 88
 FUZZY_WORD_RATIO = 84
 MIN_FUZZY_WORD_CHARS = 5
+VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by rank
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
 NOT_ABOUT = "not_about"
 # French function words (folded): they say nothing about which procedure a message is about.
@@ -53,6 +55,8 @@ class Match:
     via: str  # "alias" (its name is in the message) or "example" (a situation, question, FAQ)
     question: str | None = None  # sub-question of the closest example (cost, where…)
     faq: str | None = None  # id of the closest FAQ entry, when the closest example is one
+    similarity: float = 0.0  # how close its examples are to the message (0 to 1)
+    closest: float = 0.0  # how close its single closest example is (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,8 @@ class CatalogueMatcher:
         for word, weight in message.items():
             for index in self._postings.get(word, ()):
                 shared[index] += weight
-        best: dict[str, Match] = {}
+        scores: dict[str, list[float]] = defaultdict(list)
+        closest: dict[str, tuple[float, _Example]] = {}
         other_sense: dict[str, float] = {}
         for index, weight in shared.items():
             example = self._examples[index]
@@ -206,14 +211,20 @@ class CatalogueMatcher:
             if example.question == NOT_ABOUT:
                 other_sense[example.procedure] = max(score, other_sense.get(example.procedure, 0))
                 continue
-            current = best.get(example.procedure)
-            if current is None or score > current.score:
-                best[example.procedure] = Match(
-                    example.procedure, score, "example", example.question, example.faq
-                )
+            scores[example.procedure].append(score)
+            if score > closest.get(example.procedure, (-1.0, None))[0]:
+                closest[example.procedure] = (score, example)
+        best = {}
+        for procedure_id, found in scores.items():
+            # Several close examples of one procedure count more than a single one.
+            top = sorted(found, reverse=True)[: len(VOTE_WEIGHTS)]
+            score = sum(w * s for w, s in zip(VOTE_WEIGHTS, top, strict=False)) / sum(VOTE_WEIGHTS)
+            nearest, example = closest[procedure_id]
+            best[procedure_id] = Match(procedure_id, score, "example", example.question,
+                                       example.faq, score, nearest)
         excluded = {
             procedure_id for procedure_id, score in other_sense.items()
-            if score >= OTHER_SENSE_MIN and score > getattr(best.get(procedure_id), "score", 0)
+            if score >= OTHER_SENSE_MIN and score > getattr(best.get(procedure_id), "closest", 0)
         }
         return best, excluded
 
@@ -222,14 +233,12 @@ class CatalogueMatcher:
         in another sense (left out of the first)."""
         candidates, other_sense = self._example_matches(text)
         for procedure_id, score in self._alias_matches(text).items():
-            example = candidates.get(procedure_id)
-            candidates[procedure_id] = Match(
-                procedure_id, max(score, example.score if example else 0.0), "alias",
-                example.question if example else None, example.faq if example else None,
-            )
+            example = candidates.get(procedure_id) or Match(procedure_id, 0.0, "example")
+            candidates[procedure_id] = dataclasses.replace(example, score=score, via="alias")
+        # Named procedures first; between them, the one whose examples fit the message best.
         ranked = sorted(
             (match for match in candidates.values() if match.procedure not in other_sense),
-            key=lambda match: (match.score, match.via == "alias"),
+            key=lambda match: (match.score, match.similarity),
             reverse=True,
         )
         return ranked[:limit], other_sense

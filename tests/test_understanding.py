@@ -77,7 +77,7 @@ def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
     matches = tuple(MATCHER.matches("je voudrais me renseigner sur le logement et la caf"))
     assert matches and matches[0].score >= dialogue.MATCH_POSSIBLE
     dispatcher = CollectingDispatcher()
-    unsure = dialogue.Understanding(None, False, (), (), None, matches)
+    unsure = dialogue.Understanding(None, None, (), (), None, matches)
     assert dialogue.suggest(dispatcher, unsure)
     [reply] = dispatcher.messages
     assert reply["text"].startswith("Je ne suis pas sûr d'avoir compris")
