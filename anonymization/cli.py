@@ -101,4 +101,20 @@ def main(argv=None) -> int:
     bench = subparsers.add_parser("bench", help="benchmarks")
     add_bench_commands(bench.add_subparsers(dest="bench_command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run_refusing_bad_policy(args.func, args, parser.prog)
+
+
+def run_refusing_bad_policy(func, args, prog: str) -> int:
+    """Check the redaction policy, then run the command.
+
+    An invalid policy stops every command before it starts anything (no server, no store,
+    no heavy import), with one line on stderr naming the bad entry, and exit code 2.
+    """
+    from anonymization.policy import Policy, PolicyError
+
+    try:
+        Policy.load(getattr(args, "policy", None))
+        return func(args)
+    except PolicyError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 2
