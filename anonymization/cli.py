@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from anonymization.evaluation import DEFAULT_CORPUS
+from anonymization.evaluation import CORPORA, DEFAULT_CORPUS
 
 
 def add_commands(subparsers) -> None:
@@ -21,7 +21,12 @@ def add_commands(subparsers) -> None:
     redact.set_defaults(func=run_redact)
 
     evaluate = subparsers.add_parser("eval-redaction", help="precision/recall, ours vs vanilla")
-    evaluate.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="labelled JSONL corpus, repeatable (default: the generated and hand-written ones)",
+    )
     evaluate.add_argument("--policy", type=Path)
     evaluate.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
     evaluate.set_defaults(func=run_eval)
@@ -68,10 +73,13 @@ def run_eval(args) -> int:
     from anonymization.evaluation import evaluate, format_report, load_corpus
     from anonymization.vanilla import VanillaPresidio
 
-    records = load_corpus(args.corpus)
+    redactor = Redactor.from_policy(args.policy)
     vanilla = None if args.no_vanilla else VanillaPresidio()
-    scores = evaluate(records, Redactor.from_policy(args.policy), vanilla)
-    print(format_report(scores, len(records)))
+    for number, corpus in enumerate(args.corpus or CORPORA):
+        records = load_corpus(corpus)
+        scores = evaluate(records, redactor, vanilla)
+        print(("\n" if number else "") + f"== {corpus}")
+        print(format_report(scores, len(records)))
     return 0
 
 

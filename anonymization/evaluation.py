@@ -32,6 +32,9 @@ IDENTIFIERS = (
 )
 GROUPS = {"identifiers": IDENTIFIERS, "person": ("PERSON",), "address": ("STREET_ADDRESS",)}
 DEFAULT_CORPUS = Path("tests/data/redaction_corpus.jsonl")
+# Written by hand, another way than the generator: never used to tune anything.
+HANDWRITTEN_CORPUS = Path("tests/data/redaction_corpus_handwritten.jsonl")
+CORPORA = (DEFAULT_CORPUS, HANDWRITTEN_CORPUS)
 
 
 def load_corpus(path=DEFAULT_CORPUS) -> list[dict]:

@@ -52,10 +52,16 @@ class FrenchPatternRecognizer(PatternRecognizer):
             for match in regex.finditer(text):
                 group = "value" if "value" in regex.groupindex else 0
                 start, end = match.span(group)
+                if self.invalidate_match(pattern, text, start, end):
+                    continue
                 score = self._score(text, start, end, pattern.score)
                 if score is not None:
                     results.append(RecognizerResult(self.ENTITY, start, end, score))
         return EntityRecognizer.remove_duplicates(results)
+
+    def invalidate_match(self, pattern: Pattern, text: str, start: int, end: int) -> bool:
+        """Like invalidate_result for text[start:end], for one pattern (default: none)."""
+        return False
 
     def _score(self, text: str, start: int, end: int, score: float) -> float | None:
         value = text[start:end]

@@ -6,6 +6,7 @@ from datetime import date
 from presidio_analyzer import Pattern
 
 from anonymization.recognizers.base import FrenchPatternRecognizer
+from anonymization.recognizers.vocabulary import CAPITALISED, name_of
 
 _MONTHS = {
     "janv": 1,
@@ -21,25 +22,28 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+_WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 _MONTH_WORD = (
     r"janv(?:ier)?|f[ée]v(?:r(?:ier)?)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t"
     r"|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?"
 )
 
 
+_NUMERIC = r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])"
+_WORDS = rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)"
+# A date listed right after a person's name: "Zoé Fabre ; 14/05/2001", "Noah (11/07/2015)".
+_NAME = name_of(rf"(?!(?i:{_WEEKDAYS})(?!\w)){CAPITALISED}")
+_AFTER_NAME = rf"(?<![\w]){_NAME}[ \t]*[-–;|/,(][ \t]*(?P<value>{_NUMERIC}|{_WORDS})"
+
+
 class DateOfBirthRecognizer(FrenchPatternRecognizer):
-    """DATE_OF_BIRTH: "né le 3 mars 1985", "date de naissance : 12/03/1985"."""
+    """DATE_OF_BIRTH: "né le 3 mars 1985", "DN : 12/03/1985", "Zoé Fabre ; 14/05/2001"."""
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
-        Pattern(
-            "numeric", r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])", 0.2
-        ),
-        Pattern(
-            "words",
-            rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)",
-            0.2,
-        ),
+        Pattern("numeric", _NUMERIC, 0.2),
+        Pattern("words", _WORDS, 0.2),
+        Pattern("after a name", _AFTER_NAME, 0.5),
     ]
     CONTEXT = [
         "ne le",
@@ -51,6 +55,7 @@ class DateOfBirthRecognizer(FrenchPatternRecognizer):
         "nee a",
         "naissance",
         "ddn",
+        "dn",
         "anniversaire",
         "date de naiss",
     ]

@@ -15,5 +15,12 @@ class FrIdCardRecognizer(FrenchPatternRecognizer):
             "new CNI", r"(?<![\w])(?=[A-Z0-9]{0,8}\d)(?=[A-Z0-9]{0,8}[A-Z])[A-Z0-9]{9}(?![\w])", 0.2
         ),
     ]
-    CONTEXT = ["carte d'identite", "carte identite", "cni", "piece d'identite", "titre d'identite"]
+    CONTEXT = [
+        "carte d'identite",
+        "carte identite",
+        "carte nationale",
+        "cni",
+        "piece d'identite",
+        "titre d'identite",
+    ]
     CONTEXT_BOOST = 0.5
