@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import spacy
 
+from anonymization.lexicon import french_lexicon
 from anonymization.offline import patch_presidio
 from anonymization.placeholders import PlaceholderRegistry
 from anonymization.policy import Policy
@@ -54,6 +55,7 @@ class Redactor:
         patch_presidio()
         self.policy = policy
         self._nlp = load_spacy(policy.spacy_model)
+        french_lexicon()  # loaded now, not within the first message's time budget
         self._recognizers = pattern_recognizers(policy.entities, policy.redact_wrong_check_digits)
         self._ner = SpacyNerRecognizer(policy.trusted_labels)
         self._allow = _allow_regex(policy)

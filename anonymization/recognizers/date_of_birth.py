@@ -31,13 +31,13 @@ _MONTH_WORD = (
 
 _NUMERIC = r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])"
 _WORDS = rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)"
-# A date listed right after a person's name: "Zoé Fabre ; 14/05/2001", "Noah (11/07/2015)".
+# A date listed right after a person's name: "Alix Servant ; 04/10/1977", "Timéo (02/03/2016)".
 _NAME = name_of(rf"(?!(?i:{_WEEKDAYS})(?!\w)){CAPITALISED}")
 _AFTER_NAME = rf"(?<![\w]){_NAME}[ \t]*[-–;|/,(][ \t]*(?P<value>{_NUMERIC}|{_WORDS})"
 
 
 class DateOfBirthRecognizer(FrenchPatternRecognizer):
-    """DATE_OF_BIRTH: "né le 3 mars 1985", "DN : 12/03/1985", "Zoé Fabre ; 14/05/2001"."""
+    """DATE_OF_BIRTH: "né le 3 mars 1985", "DN : 12/03/1985", "Alix Servant ; 04/10/1977"."""
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [

@@ -40,31 +40,37 @@ _WEAK_CUES = (
     r"(?-i:M)(?=\s)|m\.",
     # Titles and professions that are also ordinary words: "Me", "Pr", "le professeur".
     r"(?-i:Me|Pr)\.?|professeur|chef\s+de\s+service\s*,?",
-    # Birth and married names: "née Roussel", "NEE BARTHELEMY EPOUSE CARON".
+    # Birth and married names: "née Kerhervé", "NEE AUDOUARD EPOUSE VIALA".
     r"n[ée]e?|[ée]pouse|[ée]poux|[ée]p\.|veuve|mari[ée]e?",
 )
-# An initial and a surname: "J. L'Hermite", "P.-Y. Gautier" (not "M. ", a title).
+# An initial and a surname: "J. L'Archevêque", "P.-É. Roustan" (not "M. ", a title).
 _INITIAL = r"(?<![\w.’'-])(?!M\.)(?-i:[A-ZÀ-Þ])\.(?:-?(?-i:[A-ZÀ-Þ])\.)?[ \t]*"
-# The first line of a list-like message: "Hugo Barbier - 06 ... - hugo@...".
+# The first line of a list-like message: "Alix Servant - 06 ... - alix@...".
 _LIST_START = r"(?:^|(?<=\n))[ \t]*(?:[•*\-–][ \t]+|\d{1,2}[).][ \t]*)?"
 _LIST_SEPARATOR = r"[ \t]*[|;/,:\t(]|[ \t]+[-–—]|[ \t]*(?:\n|$)"
 # What follows the separator of a list item that holds personal data: digits, "+33", e-mail.
 _DATA_FOLLOWS = re.compile(r"[^\w\n]*(?:[+\d]|[\w.+-]+@)")
 
 
-def _cued(cues, name_word: str) -> str:
-    return rf"(?<!\w)(?:{'|'.join(cues)})(?!\w)\s*(?P<value>{name_of(name_word)})"
+def _cued(cues, name: str) -> str:
+    return rf"(?<!\w)(?:{'|'.join(cues)})(?!\w)\s*(?P<value>{name})"
 
 
 class PersonCueRecognizer(FrenchPatternRecognizer):
     """PERSON after "je m'appelle", "moi c'est", "signé", "Mme", "Pr", "née", ..., an initial
-    ("J. L'Hermite"), or opening a list-like message ("Hugo Barbier - 06 ...")."""
+    ("J. L'Archevêque"), or opening a list-like message ("Alix Servant - 06 ...")."""
 
     ENTITY = "PERSON"
     PATTERNS = [
-        Pattern("person after strong cue", _cued(_STRONG_CUES, WORD), 0.8),
-        Pattern("person after title", _cued([_TITLES], SAFE_WORD), 0.7),
-        Pattern("person after weak cue", _cued(_WEAK_CUES, CAPITALISED), 0.6),
+        Pattern("person after strong cue", _cued(_STRONG_CUES, name_of(WORD)), 0.8),
+        # A capitalised name stops at the first lower-case word ("Maître Vialle s'occupe");
+        # a lower-case one ("mme lefevre") is taken as typed.
+        Pattern(
+            "person after title",
+            _cued([_TITLES], f"{name_of(CAPITALISED)}|{name_of(SAFE_WORD)}"),
+            0.7,
+        ),
+        Pattern("person after weak cue", _cued(_WEAK_CUES, name_of(CAPITALISED)), 0.6),
         Pattern("initial and surname", rf"{_INITIAL}{name_of(CAPITALISED, 2)}", 0.6),
         Pattern(
             "name opening a list",
@@ -84,5 +90,5 @@ class PersonCueRecognizer(FrenchPatternRecognizer):
             return False
         value = text[start:end]
         if any(ch.isdigit() for ch in value):
-            return True  # "IMMATRICULATION GT-902-FA - ..." opens with a plate, not a name
+            return True  # "IMMATRICULATION HX-417-QD - ..." opens with a plate, not a name
         return ordinary_words(value) and not _DATA_FOLLOWS.match(text, end)

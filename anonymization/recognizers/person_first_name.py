@@ -10,7 +10,7 @@ from presidio_analyzer import Pattern
 from anonymization.recognizers.base import FrenchPatternRecognizer
 from anonymization.recognizers.vocabulary import PARTICLE, WORD
 
-# Upper-case surname written before the first name: "DA COSTA Emmanuel".
+# Upper-case surname written before the first name: "DOS REIS Emmanuel".
 _UPPER_SURNAME = r"(?-i:[A-ZÀ-ÖØ-Þ]{2,}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 
@@ -63,7 +63,7 @@ class PersonFirstNameRecognizer(FrenchPatternRecognizer):
     """PERSON: a first name from the list, plus up to two following name words.
 
     Catches lower-case names without a cue ("nathalie lemoine, 3 rue ...") and
-    upper-case surnames written first ("DA COSTA Emmanuel").
+    upper-case surnames written first ("DOS REIS Emmanuel").
     """
 
     ENTITY = "PERSON"
@@ -71,7 +71,7 @@ class PersonFirstNameRecognizer(FrenchPatternRecognizer):
         Pattern(
             "first name",
             rf"(?<![\w'’-])(?<!\w[.@])(?:{_UPPER_SURNAME}[ \t]+){{0,2}}"
-            # Hyphenated first names are made of first names: "Lou-Anne", "Enzo-Louis".
+            # Hyphenated first names are made of first names: "Anne-Laure", "Jean-Noël".
             rf"{_FIRST}(?:-{_FIRST})*(?![\w'’-]|[.@]\w)"
             rf"(?:[ \t]+(?:{PARTICLE}[ \t]+)?{WORD}){{0,2}}",
             0.6,

@@ -35,7 +35,7 @@ class SpacyNerRecognizer:
             if ent.label_ not in self.trusted_labels:
                 continue
             entity = LABEL_TO_ENTITY.get(ent.label_, ent.label_)
-            # A name does not run over a line break ("Cdlt\nGaëlle Riou").
+            # A name does not run over a line break ("Cdlt\nAlix Servant").
             for line in re.finditer(r"[^\n]+", ent.text):
                 start, end = _trim(text, ent.start_char + line.start(), ent.start_char + line.end())
                 if start < end and (entity != "PERSON" or _plausible(text, start, end)):
@@ -43,9 +43,19 @@ class SpacyNerRecognizer:
         return results
 
 
+# Titles spaCy includes in a name: the name starts after them ("Me Fauvel" -> "Fauvel").
+_LEADING_TITLE = re.compile(
+    r"(?:(?:M|Mme|Mlle|Mr|Me|Ma[îi]tre|Dr|Docteur|Pr|Professeur|Madame|Monsieur|Mademoiselle)"
+    r"\.?[ \t]+)+(?=\w)"
+)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum():
         start += 1
+    title = _LEADING_TITLE.match(text, start, end)
+    if title:
+        start = title.end()
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".'’"):
         end -= 1
     return start, end

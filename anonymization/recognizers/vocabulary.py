@@ -50,7 +50,7 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# A capitalised particle opening a surname: "Le Goff", "Da Silva", "LE GALL", "De Sousa".
+# A capitalised particle opening a surname: "Le Bris", "Da Rocha", "LE MEUR", "Dos Reis".
 _CAPITAL_PARTICLE = (
     r"(?-i:(?:Le|La|Les|De|Da|Du|Des|Dos|Van|Von|El|Ben|LE|LA|DE|DA|DU|DOS|VAN|EL|BEN)[ \t]+"
     r"(?=[A-ZÀ-ÖØ-Þ][\w'’-]))"
@@ -70,8 +70,11 @@ WORD = _word(_STOP)
 # Any word but a stop word, particle or common chat word: after titles.
 SAFE_WORD = _word(_STOP | CHAT_WORDS)
 # A capitalised word that is neither a stop nor a chat word: after weak cues ("je suis Marie").
-# (Two letters at least: "M" alone is a title.)
-CAPITALISED = _word(_STOP | CHAT_WORDS, first_letter=r"(?-i:[A-ZÀ-ÖØ-Þ])", tail="+")
+# (Two letters at least: "M" alone is a title.) The leading guard makes the many positions
+# that cannot start a capitalised word fail at once, before the stop-word alternation.
+CAPITALISED = r"(?<![\w'’-])(?-i:(?=[A-ZÀ-ÖØ-Þ]|[dlDL]['’][A-ZÀ-ÖØ-Þ]))" + _word(
+    _STOP | CHAT_WORDS, first_letter=r"(?-i:[A-ZÀ-ÖØ-Þ])", tail="+"
+)
 
 
 def name_of(word: str, max_words: int = 3) -> str:
