@@ -29,6 +29,12 @@ def add_commands(subparsers) -> None:
     )
     evaluate.add_argument("--policy", type=Path)
     evaluate.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
+    evaluate.add_argument(
+        "--peers",
+        action="store_true",
+        help="side by side with anonyfy, incognito-anonymizer, gdpr-pseudonymizer and ezpiizi "
+        "(each installed in its own venv under var/peers/), leak-based scores",
+    )
     evaluate.set_defaults(func=run_eval)
 
 
@@ -75,11 +81,44 @@ def run_eval(args) -> int:
 
     redactor = Redactor.from_policy(args.policy)
     vanilla = None if args.no_vanilla else VanillaPresidio()
+    if args.peers:
+        return _run_peers(args.corpus or CORPORA, redactor, vanilla)
     for number, corpus in enumerate(args.corpus or CORPORA):
         records = load_corpus(corpus)
         scores = evaluate(records, redactor, vanilla)
         print(("\n" if number else "") + f"== {corpus}")
         print(format_report(scores, len(records)))
+    return 0
+
+
+def _run_peers(corpora, redactor, vanilla) -> int:
+    """Print one leak-scored table: Guichet, vanilla Presidio and the peers, on each corpus."""
+    from datetime import date
+    from importlib.metadata import version
+
+    from anonymization.evaluation import load_corpus
+    from anonymization.peers import PEERS, PeerRun, format_table, run_peer, score
+
+    def ours(texts):
+        return PeerRun("Guichet", version("guichet"), [r.text for r in redactor.redact_many(texts)])
+
+    def presidio(texts):
+        texts = [text for text, _ in vanilla.redact_many(texts)]
+        return PeerRun("vanilla Presidio", version("presidio-analyzer"), texts)
+
+    systems = [("Guichet", ours)]
+    if vanilla is not None:
+        systems.append(("vanilla Presidio", presidio))
+    systems += [(peer.name, lambda texts, peer=peer: run_peer(peer, texts)) for peer in PEERS]
+    rows = []
+    for name, run in systems:
+        for corpus in corpora:
+            records = load_corpus(corpus)
+            result = run([r["text"] for r in records])
+            label = Path(corpus).stem.replace("redaction_corpus", "").strip("_") or "generated"
+            rows.append((name, label, result, score(records, result)))
+    print(f"measured {date.today().isoformat()}")
+    print(format_table(rows))
     return 0
 
 
