@@ -11,6 +11,8 @@ import spacy
 import srsly
 from spacy.strings import hash_string
 
+from anonymization.text import fold
+
 
 class FrenchLexicon:
     """`word in lexicon`: an inflected form or a lemma known to the French lemmatizer."""
@@ -24,10 +26,18 @@ class FrenchLexicon:
         self._lemmas = frozenset(
             lemma for lemmas in data.get("lemma_index", {}).values() for lemma in lemmas
         )
+        self._folded_lemmas = frozenset(fold(lemma) for lemma in self._lemmas)
 
     def __contains__(self, word: str) -> bool:
+        """Exact forms first; then, for words typed without accents ("FRANCAISE"), the
+        accent-free lemmas, also after removing a plural or feminine ending."""
         word = word.lower()
-        return word in self._lemmas or hash_string(word) in self._inflected
+        if word in self._lemmas or hash_string(word) in self._inflected:
+            return True
+        folded = fold(word)
+        endings = ("es", "s", "e", "x")
+        stems = [folded] + [folded[: -len(end)] for end in endings if folded.endswith(end)]
+        return any(stem in self._folded_lemmas for stem in stems if len(stem) > 2)
 
 
 @lru_cache(maxsize=4)

@@ -22,6 +22,8 @@ _STRONG_CUES = (
     r"j(?:e|['’])?\s*m['’ ]?\s*ap+el+e?s?",
     r"je\s+me\s+nomme",
     r"mon\s+(?:nom|pr[ée]nom)(?:\s+de\s+famille)?\s*(?:est|c['’ ]?est|c|:)",
+    # Forms typed in capitals leave the colon out: "NOM DURAND PRENOM ...".
+    r"(?-i:NOM|PR[EÉ]NOM)(?=[ \t]+(?-i:[A-ZÀ-Þ]{2}))",
     # Form fields: "Nom :", "Prénom(s) :", "Nom/Prénom :", "Nom de naissance :", "Nom d'usage :".
     rf"(?<!\w){_FIELD}(?:\s*(?:/|,|et)\s*{_FIELD})?\s*:",
     r"moi\s*,?\s*c['’ ]?\s*est",
@@ -40,8 +42,9 @@ _WEAK_CUES = (
     r"(?-i:M)(?=\s)|m\.",
     # Titles and professions that are also ordinary words: "Me", "Pr", "le professeur".
     r"(?-i:Me|Pr)\.?|professeur|chef\s+de\s+service\s*,?",
-    # Birth and married names: "née Kerhervé", "NEE AUDOUARD EPOUSE VIALA".
-    r"n[ée]e?|[ée]pouse|[ée]poux|[ée]p\.|veuve|mari[ée]e?",
+    # Birth and married names: "née Kerhervé", "NEE AUDOUARD EPOUSE VIALA" (not "ne", the
+    # negation of "JE NE TROUVE PAS", nor "marie").
+    r"n(?:ée|ee|é)|[ée]pouse|[ée]poux|[ée]p\.|veuve|mari(?:ée|ee|é)",
 )
 # An initial and a surname: "J. L'Archevêque", "P.-É. Roustan" (not "M. ", a title).
 _INITIAL = r"(?<![\w.’'-])(?!M\.)(?-i:[A-ZÀ-Þ])\.(?:-?(?-i:[A-ZÀ-Þ])\.)?[ \t]*"
@@ -85,10 +88,16 @@ class PersonCueRecognizer(FrenchPatternRecognizer):
 
     def invalidate_match(self, pattern: Pattern, text: str, start: int, end: int) -> bool:
         """A cue-less match made only of ordinary French words ("Original Message") is not
-        a name, unless one is a known first name or a number or e-mail follows it."""
+        a name, unless one is a known first name or a number or e-mail follows it; nor is
+        an all-capitals one after a weak cue."""
+        value = text[start:end]
+        if pattern.name == "person after weak cue":
+            # In a message typed in capitals, a capital letter says nothing: "JE SUIS
+            # FRANCAISE" is no name (but "m. NOËL" in a lower-case message is one).
+            around = text[max(0, start - 30) : end + 30]
+            return not any(ch.islower() for ch in around) and ordinary_words(value)
         if pattern.name not in self.SHAPE_ONLY:
             return False
-        value = text[start:end]
         if any(ch.isdigit() for ch in value):
             return True  # "IMMATRICULATION HX-417-QD - ..." opens with a plate, not a name
         return ordinary_words(value) and not _DATA_FOLLOWS.match(text, end)

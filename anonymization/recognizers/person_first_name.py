@@ -8,10 +8,12 @@ from pathlib import Path
 from presidio_analyzer import Pattern
 
 from anonymization.recognizers.base import FrenchPatternRecognizer
-from anonymization.recognizers.vocabulary import PARTICLE, WORD
+from anonymization.recognizers.vocabulary import NOT_NAME_ALTERNATION, PARTICLE, WORD
 
 # Upper-case surname written before the first name: "DOS REIS Emmanuel".
-_UPPER_SURNAME = r"(?-i:[A-ZÀ-ÖØ-Þ]{2,}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
+_UPPER_SURNAME = (
+    rf"(?!(?i:{NOT_NAME_ALTERNATION})[ \t])(?-i:[A-ZÀ-ÖØ-Þ]{{2,}}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
+)
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 
 

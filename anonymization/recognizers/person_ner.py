@@ -17,6 +17,8 @@ _PLACE = re.compile(r"(?:saint|sainte|st|ste)-", re.IGNORECASE)
 # Forms of address on their own ("Veuillez agréer, Madame, Monsieur") are not names.
 _TITLES = {"madame", "monsieur", "mademoiselle", "messieurs", "mesdames", "docteur", "maitre"}
 _NOT_IN_NAMES = set("/()[]{}<>@=#_")
+# Words spaCy sometimes puts before a name ("MON FILS KYLIAN"): the name starts after them.
+_KIN = {"mon", "ma", "mes", "enfant"} | CHAT_WORDS
 
 
 class SpacyNerRecognizer:
@@ -56,6 +58,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     title = _LEADING_TITLE.match(text, start, end)
     if title:
         start = title.end()
+    while (word := re.match(r"[^\W\d_]+[ \t]+", text[start:end])) and fold(
+        word.group().strip()
+    ) in _KIN:
+        start += word.end()
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".'’"):
         end -= 1
     return start, end

@@ -18,7 +18,8 @@ CHAT_WORDS = set(
     "veuf veuve divorce divorcee mariee celibataire seul seule tres bien mal "
     "content contente desole desolee pourriez pouvez voudrais aimerais numero nom prenom "
     "adresse mail tel pr pk qd bcp tt ds ms vs ns jvx rdv dc cdlt amicalement salutations "
-    "respectueusement ici née né nee epouse épouse epoux époux".split()
+    "respectueusement ici née né nee epouse épouse epoux époux fils fille mari femme frere "
+    "soeur mere pere oncle tante voisin voisine".split()
 )
 
 _STOP = {w for w in STOP_WORDS if "'" not in w and "’" not in w} | _PARTICLES
@@ -64,6 +65,9 @@ def _word(excluded, first_letter: str = r"[^\W\d_]", tail: str = "*") -> str:
         rf"{first_letter}[\w'’-]{tail}"
     )
 
+
+# Words that are never part of a name, whatever their case.
+NOT_NAME_ALTERNATION = _alternation(_STOP | CHAT_WORDS)
 
 # Any word but a stop word or particle: after strong cues, in street names.
 WORD = _word(_STOP)

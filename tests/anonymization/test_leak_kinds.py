@@ -67,6 +67,8 @@ LEAK_KINDS = {
         ("NEE PLOUZANE", "PERSON", "PLOUZANE"),
         ("je suis née le 3 mars", "PERSON", None),
         ("il est né à Brest", "PERSON", None),
+        ("JE NE TROUVE PAS MON DOSSIER", "PERSON", None),
+        ("JE SUIS FRANCAISE ET JE VIS A LYON", "PERSON", None),
     ],
     # 4. Dates of birth after abbreviations, and listed after a name.
     "dates of birth": [
