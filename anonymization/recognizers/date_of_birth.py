@@ -40,11 +40,13 @@ class DateOfBirthRecognizer(FrenchPatternRecognizer):
     """DATE_OF_BIRTH: "né le 3 mars 1985", "DN : 12/03/1985", "Alix Servant ; 04/10/1977"."""
 
     ENTITY = "DATE_OF_BIRTH"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern("numeric", _NUMERIC, 0.2),
         Pattern("words", _WORDS, 0.2),
         Pattern("after a name", _AFTER_NAME, 0.5),
     ]
+    GUARDS = {"after a name": r"[-–;|/,(][ \t]*\d"}
     CONTEXT = [
         "ne le",
         "nee le",

@@ -9,6 +9,7 @@ class FrIdCardRecognizer(FrenchPatternRecognizer):
     """FR_ID_CARD: near "carte d'identité" or "CNI"; no check digit is typed by users."""
 
     ENTITY = "FR_ID_CARD"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern("old CNI", r"(?<![\w])\d{4}\s?\d{3}\s?\d{5}(?![\w])|(?<![\w])\d{12}(?![\w])", 0.2),
         Pattern(

@@ -12,6 +12,7 @@ class LicensePlateRecognizer(FrenchPatternRecognizer):
     """LICENSE_PLATE: AB-123-CD (SIV) and 123 ABC 75 (FNI, upper case only)."""
 
     ENTITY = "LICENSE_PLATE"
+    NEEDS_DIGIT = True
     PATTERNS = [
         # Upper case, or lower case with dashes or none: "le 115 ne" is not a plate.
         Pattern(

@@ -19,6 +19,7 @@ class FrNirRecognizer(FrenchPatternRecognizer):
     """FR_NIR: 15 characters (sex, year, month, department, commune, order, key)."""
 
     ENTITY = "FR_NIR"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern(
             "NIR with key",

@@ -83,6 +83,10 @@ class PersonCueRecognizer(FrenchPatternRecognizer):
         ),
         Pattern("name then ici", rf"(?P<value>{name_of(CAPITALISED, 2)})[ \t]+ici(?!\w)", 0.6),
     ]
+    GUARDS = {
+        "initial and surname": r"(?<![\w.])[A-ZÀ-Þ]\.",
+        "name then ici": r"(?i)(?<!\w)ici(?!\w)",
+    }
     # Patterns with no cue word: their match must look like a name, not ordinary words.
     SHAPE_ONLY = ("name opening a list", "name then ici")
 

@@ -12,7 +12,8 @@ from anonymization.recognizers.vocabulary import NOT_NAME_ALTERNATION, PARTICLE,
 
 # Upper-case surname written before the first name: "DOS REIS Emmanuel".
 _UPPER_SURNAME = (
-    rf"(?!(?i:{NOT_NAME_ALTERNATION})[ \t])(?-i:[A-ZÀ-ÖØ-Þ]{{2,}}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
+    rf"(?-i:(?=[A-ZÀ-ÖØ-Þ]{{2}}))(?!(?i:{NOT_NAME_ALTERNATION})[ \t])"
+    rf"(?-i:[A-ZÀ-ÖØ-Þ]{{2,}}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
 )
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 

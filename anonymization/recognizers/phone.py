@@ -15,6 +15,7 @@ class FrPhoneRecognizer(FrenchPatternRecognizer):
     """PHONE_NUMBER: 06 12 34 56 78, 0612345678, +33 6 12..., 0033 6..., 0692..., +262 692..."""
 
     ENTITY = "PHONE_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern(
             "international",
