@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from anonymization.evaluation import DEFAULT_CORPUS
+from anonymization.evaluation import CORPORA, DEFAULT_CORPUS
 
 
 def add_commands(subparsers) -> None:
@@ -21,9 +21,20 @@ def add_commands(subparsers) -> None:
     redact.set_defaults(func=run_redact)
 
     evaluate = subparsers.add_parser("eval-redaction", help="precision/recall, ours vs vanilla")
-    evaluate.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="labelled JSONL corpus, repeatable (default: the generated and hand-written ones)",
+    )
     evaluate.add_argument("--policy", type=Path)
     evaluate.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
+    evaluate.add_argument(
+        "--peers",
+        action="store_true",
+        help="side by side with anonyfy, incognito-anonymizer, gdpr-pseudonymizer and ezpiizi "
+        "(each installed in its own venv under var/peers/), leak-based scores",
+    )
     evaluate.set_defaults(func=run_eval)
 
 
@@ -68,10 +79,46 @@ def run_eval(args) -> int:
     from anonymization.evaluation import evaluate, format_report, load_corpus
     from anonymization.vanilla import VanillaPresidio
 
-    records = load_corpus(args.corpus)
+    redactor = Redactor.from_policy(args.policy)
     vanilla = None if args.no_vanilla else VanillaPresidio()
-    scores = evaluate(records, Redactor.from_policy(args.policy), vanilla)
-    print(format_report(scores, len(records)))
+    if args.peers:
+        return _run_peers(args.corpus or CORPORA, redactor, vanilla)
+    for number, corpus in enumerate(args.corpus or CORPORA):
+        records = load_corpus(corpus)
+        scores = evaluate(records, redactor, vanilla)
+        print(("\n" if number else "") + f"== {corpus}")
+        print(format_report(scores, len(records)))
+    return 0
+
+
+def _run_peers(corpora, redactor, vanilla) -> int:
+    """Print one leak-scored table: Guichet, vanilla Presidio and the peers, on each corpus."""
+    from datetime import date
+    from importlib.metadata import version
+
+    from anonymization.evaluation import load_corpus
+    from anonymization.peers import PEERS, PeerRun, format_table, run_peer, score
+
+    def ours(texts):
+        return PeerRun("Guichet", version("guichet"), [r.text for r in redactor.redact_many(texts)])
+
+    def presidio(texts):
+        texts = [text for text, _ in vanilla.redact_many(texts)]
+        return PeerRun("vanilla Presidio", version("presidio-analyzer"), texts)
+
+    systems = [("Guichet", ours)]
+    if vanilla is not None:
+        systems.append(("vanilla Presidio", presidio))
+    systems += [(peer.name, lambda texts, peer=peer: run_peer(peer, texts)) for peer in PEERS]
+    rows = []
+    for name, run in systems:
+        for corpus in corpora:
+            records = load_corpus(corpus)
+            result = run([r["text"] for r in records])
+            label = Path(corpus).stem.replace("redaction_corpus", "").strip("_") or "generated"
+            rows.append((name, label, result, score(records, result)))
+    print(f"measured {date.today().isoformat()}")
+    print(format_table(rows))
     return 0
 
 
@@ -101,4 +148,20 @@ def main(argv=None) -> int:
     bench = subparsers.add_parser("bench", help="benchmarks")
     add_bench_commands(bench.add_subparsers(dest="bench_command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run_refusing_bad_policy(args.func, args, parser.prog)
+
+
+def run_refusing_bad_policy(func, args, prog: str) -> int:
+    """Check the redaction policy, then run the command.
+
+    An invalid policy stops every command before it starts anything (no server, no store,
+    no heavy import), with one line on stderr naming the bad entry, and exit code 2.
+    """
+    from anonymization.policy import Policy, PolicyError
+
+    try:
+        Policy.load(getattr(args, "policy", None))
+        return func(args)
+    except PolicyError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 2

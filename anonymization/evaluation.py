@@ -10,9 +10,12 @@ STREET_ADDRESS and DATE_TIME as DATE_OF_BIRTH; its other types count only in the
 """
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from anonymization.text import compact
 
 IDENTIFIERS = (
     "PHONE_NUMBER",
@@ -32,6 +35,9 @@ IDENTIFIERS = (
 )
 GROUPS = {"identifiers": IDENTIFIERS, "person": ("PERSON",), "address": ("STREET_ADDRESS",)}
 DEFAULT_CORPUS = Path("tests/data/redaction_corpus.jsonl")
+# Written by hand, another way than the generator: never used to tune anything.
+HANDWRITTEN_CORPUS = Path("tests/data/redaction_corpus_handwritten.jsonl")
+CORPORA = (DEFAULT_CORPUS, HANDWRITTEN_CORPUS)
 
 
 def load_corpus(path=DEFAULT_CORPUS) -> list[dict]:
@@ -131,3 +137,82 @@ def format_report(scores: dict[str, Scores], n_messages: int) -> str:
             + "".join(f" | {scores[name].summary()[figure]:>22.3f}" for name in systems)
         )
     return "\n".join(lines)
+
+
+def _word_count(text: str, word: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE))
+
+
+def leaks(value: str, output: str, rest: str) -> bool:
+    """Does `value` (a gold span) survive in `output`?
+
+    It does when its letters and digits appear in a row in the output ("06 12 34 56 78" as
+    "0612345678" too), or when at least half of its words (by characters) still occur
+    there more often than in `rest`, the message's text outside its personal data.
+    """
+    packed = compact(value)
+    if len(packed) >= 6 and packed in compact(output):
+        return True
+    words = re.findall(r"\w{2,}", value)
+    if not words:
+        return value in output
+    survived = sum(len(w) for w in words if _word_count(output, w) > _word_count(rest, w))
+    return survived * 2 >= sum(map(len, words))
+
+
+@dataclass
+class LeakScores:
+    """Scores from output text alone: comparable across redactors and pseudonymisers."""
+
+    GROUPS = {
+        "ids": IDENTIFIERS,
+        "person": ("PERSON",),
+        "addr": ("STREET_ADDRESS",),
+        "dob": ("DATE_OF_BIRTH",),
+        "all": None,
+    }
+    FIGURES = (*GROUPS, "keep", "clean")
+    LEGEND = {
+        "ids": "identifier recall",
+        "person": "person recall",
+        "addr": "address recall",
+        "dob": "date-of-birth recall",
+        "all": "recall over all PII",
+        "keep": "must-keep phrases intact",
+        "clean": "PII-free messages unchanged",
+    }
+
+    gold: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    protected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    keep_total: int = 0
+    keep_survived: int = 0
+    clean_total: int = 0
+    clean_unchanged: int = 0
+
+    def add(self, record: dict, output: str) -> None:
+        """Score one message from the system's output text."""
+        text, rest, position = record["text"], [], 0
+        for gold in sorted(record["entities"], key=lambda g: g["start"]):
+            rest.append(text[position : gold["start"]])
+            position = max(position, gold["end"])
+        rest = " ".join(rest + [text[position:]])
+        for gold in record["entities"]:
+            self.gold[gold["type"]] += 1
+            value = text[gold["start"] : gold["end"]]
+            self.protected[gold["type"]] += not leaks(value, output, rest)
+        self.keep_total += len(record["must_keep"])
+        self.keep_survived += sum(phrase in output for phrase in record["must_keep"])
+        if not record["entities"]:
+            self.clean_total += 1
+            self.clean_unchanged += output == text
+
+    def recall(self, kinds) -> float:
+        kinds = list(self.gold) if kinds is None else kinds
+        gold = sum(self.gold[k] for k in kinds)
+        return sum(self.protected[k] for k in kinds) / gold if gold else float("nan")
+
+    def summary(self) -> dict[str, float]:
+        figures = {name: self.recall(kinds) for name, kinds in self.GROUPS.items()}
+        figures["keep"] = self.keep_survived / max(self.keep_total, 1)
+        figures["clean"] = self.clean_unchanged / max(self.clean_total, 1)
+        return figures

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import spacy
 
+from anonymization.lexicon import french_lexicon
 from anonymization.offline import patch_presidio
 from anonymization.placeholders import PlaceholderRegistry
 from anonymization.policy import Policy
@@ -54,6 +55,7 @@ class Redactor:
         patch_presidio()
         self.policy = policy
         self._nlp = load_spacy(policy.spacy_model)
+        french_lexicon()  # loaded now, not within the first message's time budget
         self._recognizers = pattern_recognizers(policy.entities, policy.redact_wrong_check_digits)
         self._ner = SpacyNerRecognizer(policy.trusted_labels)
         self._allow = _allow_regex(policy)
@@ -108,7 +110,7 @@ class Redactor:
             if r.entity_type in self.policy.operators
             and r.score >= self.policy.threshold(r.entity_type)
         ]
-        return _merge_overlaps([r for r in kept if r is not None])
+        return _merge_overlaps([r for r in kept if r is not None], text)
 
     def _analysable(self, text) -> bool:
         return isinstance(text, str) and len(text) <= self.policy.max_input_chars
@@ -193,20 +195,44 @@ def _outside(result, allowed, text):
     return type(result)(result.entity_type, start, start + len(trimmed), result.score)
 
 
-def _merge_overlaps(results) -> list[Finding]:
-    """Merge overlapping results into their union, typed by the longest (then best) one.
+def _merge_overlaps(results, text: str) -> list[Finding]:
+    """Resolve overlapping results into non-overlapping typed findings.
 
-    The union keeps privacy safe: no character flagged by any recognizer survives.
+    Each character goes to one result: first those at full score (a valid check digit or
+    a confirmed context, e.g. an e-mail inside a name spaCy ran on), then the longest
+    (an address holding a street named after someone), then the best scored. A result
+    keeps the characters left to it, as one finding per stretch; stretches without a
+    letter or digit are dropped. Nothing any recognizer flagged with a letter or digit
+    survives, and each piece keeps its own type.
     """
-    clusters = []
-    for r in sorted(results, key=lambda r: r.start):
-        if clusters and r.start < clusters[-1][1]:
-            clusters[-1][1] = max(clusters[-1][1], r.end)
-            clusters[-1][2].append(r)
-        else:
-            clusters.append([r.start, r.end, [r]])
-    findings = []
-    for start, end, members in clusters:
-        best = max(members, key=lambda m: (m.end - m.start, m.score))
-        findings.append(Finding(best.entity_type, start, end, round(best.score, 2)))
-    return findings
+    owner: dict[int, object] = {}
+    for r in sorted(
+        results, key=lambda r: (r.score >= 1.0, r.end - r.start, r.score), reverse=True
+    ):
+        for i in range(r.start, r.end):
+            owner.setdefault(i, r)
+    findings: list[Finding] = []
+    start = None
+    positions = sorted(owner)
+    for index, i in enumerate(positions):
+        current = owner[i]
+        if start is None:
+            start = i
+        following = positions[index + 1] if index + 1 < len(positions) else None
+        if following != i + 1 or owner[following] is not current:
+            if any(ch.isalnum() for ch in text[start : i + 1]):
+                findings.append(
+                    Finding(current.entity_type, start, i + 1, round(current.score, 2))
+                )
+            start = None
+    return _join_touching(findings)
+
+
+def _join_touching(findings: list[Finding]) -> list[Finding]:
+    joined: list[Finding] = []
+    for f in findings:
+        if joined and joined[-1].end == f.start and joined[-1].entity_type == f.entity_type:
+            last = joined.pop()
+            f = Finding(f.entity_type, last.start, f.end, max(last.score, f.score))
+        joined.append(f)
+    return joined

@@ -160,4 +160,5 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return anonymization_cli.run_refusing_bad_policy(args.func, args, "guichet")
+

@@ -14,7 +14,7 @@ from anonymization.recognizers.nir import FrNirRecognizer
 from anonymization.recognizers.passport import FrPassportRecognizer
 from anonymization.recognizers.person_cue import PersonCueRecognizer
 from anonymization.recognizers.person_first_name import PersonFirstNameRecognizer
-from anonymization.recognizers.person_ner import SpacyNerRecognizer
+from anonymization.recognizers.person_ner import LABEL_TO_ENTITY, SpacyNerRecognizer
 from anonymization.recognizers.phone import FrPhoneRecognizer
 from anonymization.recognizers.siren import FrSirenRecognizer
 from anonymization.recognizers.siret import FrSiretRecognizer
@@ -43,15 +43,26 @@ PATTERN_RECOGNIZERS = (
 )
 
 
+def entity_types() -> set[str]:
+    """Every entity type a policy may name: the pattern recognizers' and spaCy's."""
+    return {cls.ENTITY for cls in PATTERN_RECOGNIZERS} | set(LABEL_TO_ENTITY.values())
+
+
 def pattern_recognizers(entities, redact_wrong_check_digits=()):
     """Instantiate the pattern recognizers producing one of `entities`; those producing one
     of `redact_wrong_check_digits` keep matches whose check digit is wrong."""
-    recognizers = (
+    return [
         cls(redact_wrong_check_digit=cls.ENTITY in redact_wrong_check_digits)
         if issubclass(cls, FrenchPatternRecognizer) else cls()
         for cls in PATTERN_RECOGNIZERS
-    )
-    return [r for r in recognizers if r.supported_entities[0] in entities]
+        if cls.ENTITY in entities
+    ]
 
 
-__all__ = ["PATTERN_RECOGNIZERS", "SpacyNerRecognizer", "pattern_recognizers"]
+__all__ = [
+    "LABEL_TO_ENTITY",
+    "PATTERN_RECOGNIZERS",
+    "SpacyNerRecognizer",
+    "entity_types",
+    "pattern_recognizers",
+]

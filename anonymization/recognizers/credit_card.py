@@ -10,6 +10,7 @@ class FrCreditCardRecognizer(CreditCardRecognizer):
     Presidio's 14-digit forms are left out: in France they collide with SIRET numbers.
     """
 
+    ENTITY = "CREDIT_CARD"
     PATTERNS = [
         Pattern("16 digits", r"(?<![\w])[2-6]\d{3}(?:[ -]?\d{4}){3}(?![\w])", 0.3),
         Pattern("Amex", r"(?<![\w])3[47]\d{2}[ -]?\d{6}[ -]?\d{5}(?![\w])", 0.3),

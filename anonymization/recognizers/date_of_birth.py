@@ -6,6 +6,7 @@ from datetime import date
 from presidio_analyzer import Pattern
 
 from anonymization.recognizers.base import FrenchPatternRecognizer
+from anonymization.recognizers.vocabulary import CAPITALISED, name_of
 
 _MONTHS = {
     "janv": 1,
@@ -21,26 +22,31 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+_WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 _MONTH_WORD = (
     r"janv(?:ier)?|f[ée]v(?:r(?:ier)?)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t"
     r"|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?"
 )
 
 
+_NUMERIC = r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])"
+_WORDS = rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)"
+# A date listed right after a person's name: "Alix Servant ; 04/10/1977", "Timéo (02/03/2016)".
+_NAME = name_of(rf"(?!(?i:{_WEEKDAYS})(?!\w)){CAPITALISED}")
+_AFTER_NAME = rf"(?<![\w]){_NAME}[ \t]*[-–;|/,(][ \t]*(?P<value>{_NUMERIC}|{_WORDS})"
+
+
 class DateOfBirthRecognizer(FrenchPatternRecognizer):
-    """DATE_OF_BIRTH: "né le 3 mars 1985", "date de naissance : 12/03/1985"."""
+    """DATE_OF_BIRTH: "né le 3 mars 1985", "DN : 12/03/1985", "Alix Servant ; 04/10/1977"."""
 
     ENTITY = "DATE_OF_BIRTH"
+    NEEDS_DIGIT = True
     PATTERNS = [
-        Pattern(
-            "numeric", r"(?<![\w/.-])\d{1,2}[/.\- ]\d{1,2}[/.\- ](?:19|20)?\d{2}(?![\w/])", 0.2
-        ),
-        Pattern(
-            "words",
-            rf"(?<![\w])\d{{1,2}}(?:er)?\s+(?:{_MONTH_WORD})\.?\s+(?:19|20)\d{{2}}(?!\w)",
-            0.2,
-        ),
+        Pattern("numeric", _NUMERIC, 0.2),
+        Pattern("words", _WORDS, 0.2),
+        Pattern("after a name", _AFTER_NAME, 0.5),
     ]
+    GUARDS = {"after a name": r"[-–;|/,(][ \t]*\d"}
     CONTEXT = [
         "ne le",
         "nee le",
@@ -51,6 +57,7 @@ class DateOfBirthRecognizer(FrenchPatternRecognizer):
         "nee a",
         "naissance",
         "ddn",
+        "dn",
         "anniversaire",
         "date de naiss",
     ]

@@ -9,6 +9,7 @@ class FrFranceTravailIdRecognizer(FrenchPatternRecognizer):
     """FR_FRANCE_TRAVAIL_ID: 7 digits and a letter or digit (1234567A) near "France Travail"."""
 
     ENTITY = "FR_FRANCE_TRAVAIL_ID"
+    NEEDS_DIGIT = True
     PATTERNS = [Pattern("identifiant", r"(?<![\w])\d{7}[A-Z0-9](?![\w])", 0.2)]
     CONTEXT = [
         "france travail",

@@ -10,6 +10,7 @@ class FrIbanRecognizer(FrenchPatternRecognizer):
     """IBAN_CODE: FR76 3000 6000 0112 3456 7890 189 (ISO 13616 mod 97)."""
 
     ENTITY = "IBAN_CODE"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern(
             "IBAN",

@@ -9,11 +9,19 @@ class FrIdCardRecognizer(FrenchPatternRecognizer):
     """FR_ID_CARD: near "carte d'identité" or "CNI"; no check digit is typed by users."""
 
     ENTITY = "FR_ID_CARD"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern("old CNI", r"(?<![\w])\d{4}\s?\d{3}\s?\d{5}(?![\w])|(?<![\w])\d{12}(?![\w])", 0.2),
         Pattern(
             "new CNI", r"(?<![\w])(?=[A-Z0-9]{0,8}\d)(?=[A-Z0-9]{0,8}[A-Z])[A-Z0-9]{9}(?![\w])", 0.2
         ),
     ]
-    CONTEXT = ["carte d'identite", "carte identite", "cni", "piece d'identite", "titre d'identite"]
+    CONTEXT = [
+        "carte d'identite",
+        "carte identite",
+        "carte nationale",
+        "cni",
+        "piece d'identite",
+        "titre d'identite",
+    ]
     CONTEXT_BOOST = 0.5

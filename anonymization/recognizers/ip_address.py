@@ -6,6 +6,7 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer
 class FrIpRecognizer(IpRecognizer):
     """IP_ADDRESS: IPv4 and IPv6."""
 
+    ENTITY = "IP_ADDRESS"
     CONTEXT = ["ip", "adresse ip", "box", "connexion"]
 
     def __init__(self):

@@ -2,15 +2,19 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from presidio_analyzer import Pattern
 
 from anonymization.recognizers.base import FrenchPatternRecognizer
-from anonymization.recognizers.vocabulary import PARTICLE, WORD
+from anonymization.recognizers.vocabulary import NOT_NAME_ALTERNATION, PARTICLE, WORD
 
-# Upper-case surname written before the first name: "DA COSTA Emmanuel".
-_UPPER_SURNAME = r"(?-i:[A-ZÀ-ÖØ-Þ]{2,}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
+# Upper-case surname written before the first name: "DOS REIS Emmanuel".
+_UPPER_SURNAME = (
+    rf"(?-i:(?=[A-ZÀ-ÖØ-Þ]{{2}}))(?!(?i:{NOT_NAME_ALTERNATION})[ \t])"
+    rf"(?-i:[A-ZÀ-ÖØ-Þ]{{2,}}(?:['’-][A-ZÀ-ÖØ-Þ]+)*)"
+)
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 
 
@@ -23,17 +27,46 @@ def _accent_optional(name: str) -> str:
     return "".join(parts)
 
 
-def _first_names_regex() -> str:
+def first_names() -> list[str]:
+    """The lower-case first names of the vocabulary file."""
     lines = FIRST_NAMES.read_text(encoding="utf-8").splitlines()
-    names = sorted((n for n in lines if n and not n.startswith("#")), key=len, reverse=True)
-    return "|".join(_accent_optional(n) for n in names)
+    return [n for n in lines if n and not n.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def first_name_set() -> frozenset[str]:
+    """The first names, lower case, for membership tests."""
+    return frozenset(first_names())
+
+
+def _first_names_regex() -> str:
+    """A trie-shaped alternation (fast on thousands of names), accents optional."""
+    trie: dict = {}
+    for name in first_names():
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [_accent_optional(ch) + _trie_regex(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    if "" in node:  # a name ends here and longer ones go on
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_FIRST = f"(?:{_first_names_regex()})"
 
 
 class PersonFirstNameRecognizer(FrenchPatternRecognizer):
     """PERSON: a first name from the list, plus up to two following name words.
 
     Catches lower-case names without a cue ("nathalie lemoine, 3 rue ...") and
-    upper-case surnames written first ("DA COSTA Emmanuel").
+    upper-case surnames written first ("DOS REIS Emmanuel").
     """
 
     ENTITY = "PERSON"
@@ -41,7 +74,8 @@ class PersonFirstNameRecognizer(FrenchPatternRecognizer):
         Pattern(
             "first name",
             rf"(?<![\w'’-])(?<!\w[.@])(?:{_UPPER_SURNAME}[ \t]+){{0,2}}"
-            rf"(?:{_first_names_regex()})(?![\w'’-]|[.@]\w)"
+            # Hyphenated first names are made of first names: "Anne-Laure", "Jean-Noël".
+            rf"{_FIRST}(?:-{_FIRST})*(?![\w'’-]|[.@]\w)"
             rf"(?:[ \t]+(?:{PARTICLE}[ \t]+)?{WORD}){{0,2}}",
             0.6,
         ),

@@ -15,6 +15,7 @@ class FrPhoneRecognizer(FrenchPatternRecognizer):
     """PHONE_NUMBER: 06 12 34 56 78, 0612345678, +33 6 12..., 0033 6..., 0692..., +262 692..."""
 
     ENTITY = "PHONE_NUMBER"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern(
             "international",
@@ -25,15 +26,21 @@ class FrPhoneRecognizer(FrenchPatternRecognizer):
     ]
     CONTEXT = ["tel", "telephone", "portable", "mobile", "numero", "joindre", "appeler"]
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """Valid for the French numbering plan or one of the overseas plans."""
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """True when valid for the French numbering plan or an overseas one.
+
+        Every match has the shape of a French number (nine digits after the 0 or the
+        country code), so one in a range that is not allocated today (070x, 072x, some
+        04xx...) is still someone's number, mistyped or new: None keeps it, scored on
+        its shape and context instead of dropped.
+        """
         for region in ("FR",) + _OVERSEAS_REGIONS:
             try:
                 number = phonenumbers.parse(pattern_text, region)
             except phonenumbers.NumberParseException:
-                return False
+                return None
             if phonenumbers.is_valid_number(number):
                 return True
             if pattern_text.lstrip().startswith(("+", "00")):
-                return False
-        return False
+                return None
+        return None

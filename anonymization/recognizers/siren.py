@@ -10,6 +10,7 @@ class FrSirenRecognizer(FrenchPatternRecognizer):
     """FR_SIREN: 732 829 320 (Luhn)."""
 
     ENTITY = "FR_SIREN"
+    NEEDS_DIGIT = True
     PATTERNS = [Pattern("SIREN", r"(?<![\w])\d{3}[ .]?\d{3}[ .]?\d{3}(?![ .]?\d)", 0.3)]
     CONTEXT = ["siren", "entreprise", "societe", "auto-entrepreneur", "micro-entreprise"]
 

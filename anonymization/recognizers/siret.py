@@ -10,6 +10,7 @@ class FrSiretRecognizer(FrenchPatternRecognizer):
     """FR_SIRET: 732 829 320 00074 (Luhn, with the La Poste exception)."""
 
     ENTITY = "FR_SIRET"
+    NEEDS_DIGIT = True
     PATTERNS = [
         Pattern("SIRET", r"(?<![\w])\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}[ .]?\d{3}(?![ .]?\d)", 0.3),
     ]

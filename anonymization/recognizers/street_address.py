@@ -12,9 +12,15 @@ _STREET_TYPES = (
     r"|chauss[ée]e|faubourg|fbg|cit[ée]|sentier|voie|rond[- ]point|esplanade|parvis"
     r"|promenade|hameau|mont[ée]e|ruelle|venelle|traverse"
 )
-_NUMBER = r"\d{1,4}\s?(?:bis|ter|quater|[abc](?![\w]))?"
+# "20 bis", "20bis", "20, bis", "20 B".
+_NUMBER = r"\d{1,4}(?:\s*,?\s*(?:bis|ter|quater|[abc](?![\w])))?"
+# Building complements written after the street: ", bâtiment B", ", appt 12", ", 3e étage".
+_COMPLEMENT = (
+    r"(?:\s*,\s*(?:b[âa]t(?:iment)?\.?|esc(?:alier)?\.?|app(?:artemen)?t\.?|porte|entr[ée]e"
+    r"|r[ée]sidence|\d{1,2}\s?(?:e|[èe]me|er)\s+[ée]tage)(?:\s+[\w-]+)?)*"
+)
 _STREET = rf"(?:{_STREET_TYPES})(?![\w])\s+(?:{PARTICLE}\s+)?{name_of(WORD, max_words=5)}"
-_TOWN = rf"(?:\s*,?\s*\d{{5}}(?!\d)(?:\s+{name_of(WORD, max_words=3)})?)?"
+_TOWN = rf"{_COMPLEMENT}(?:\s*,?\s*\d{{5}}(?!\d)(?:\s+{name_of(WORD, max_words=3)})?)?"
 _LIVING_CUES = r"habite|j['’ ]?habite|jhabite|domicili[ée]e?|r[ée]side|adresse\s*:?|vis"
 
 

@@ -10,6 +10,7 @@ class FrTaxIdRecognizer(FrenchPatternRecognizer):
     """FR_TAX_ID: 13 digits starting with 0-3, often written 30 23 217 600 053."""
 
     ENTITY = "FR_TAX_ID"
+    NEEDS_DIGIT = True
     PATTERNS = [Pattern("numero fiscal", r"(?<![\w])[0-3](?:[ .]?\d){12}(?![ .]?\d)", 0.3)]
     CONTEXT = ["fiscal", "spi", "impot", "impots", "avis d'imposition", "declaration", "nif"]
 

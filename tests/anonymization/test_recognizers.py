@@ -97,7 +97,7 @@ CASES = {
     "PERSON": [
         ("je m'appelle marie lemoine", "marie lemoine"),
         ("Bonjour, je suis Marie Dupont", "Marie Dupont"),
-        ("Mme LEFEVRE a appelé", "Mme LEFEVRE"),
+        ("Mme LEFEVRE a appelé", "LEFEVRE"),  # the title is kept for analytics
         ("moi c'est jean-pierre de la tour", "jean-pierre de la tour"),
         ("signé : Paul Durand", "Paul Durand"),
         ("je suis perdu avec la caf", None),

@@ -1,0 +1,113 @@
+"""A broken redaction policy is refused on load, with one line naming the bad entry."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from anonymization import Policy, PolicyError, Redactor
+from anonymization.policy import DEFAULT_POLICY
+
+ROOT = Path(__file__).resolve().parents[2]
+GUICHET = Path(sys.executable).with_name("guichet")
+
+
+def _packaged() -> dict:
+    return yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))
+
+
+def _broken(tmp_path, change) -> Path:
+    data = _packaged()
+    change(data)
+    path = tmp_path / "policy.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _rename_entity(data):
+    data["entities"]["FR_NIRR"] = data["entities"].pop("FR_NIR")
+
+
+BROKEN = [
+    (_rename_entity, "'FR_NIRR' in entities"),
+    (lambda d: d.update(entitys=d.pop("entities")), "unknown key 'entitys' in the policy"),
+    (lambda d: d["thresholds"].update(PHONE=0.3), "'PHONE' in thresholds"),
+    (lambda d: d["entities"]["PERSON"].update(operater="mask"), "'operater' in entities.PERSON"),
+    (lambda d: d["redact_wrong_check_digits"].append("IBAN"), "in redact_wrong_check_digits"),
+    (lambda d: d["spacy"].update(trusted_labels=["PERSON"]), "'PERSON' in spacy.trusted_labels"),
+    (lambda d: d["allow_list"].update(term=["CAF"]), "unknown key 'term' in allow_list"),
+    (lambda d: d["mapping"].update(ttl=3), "unknown key 'ttl' in mapping"),
+    (lambda d: d["allow_list"].update(patterns=["(unclosed"]), "allow_list.patterns"),
+    (lambda d: d["entities"]["PERSON"].update(operator="encrypt"), "encrypt"),
+]
+
+
+def test_packaged_policy_is_valid():
+    assert "FR_NIR" in Policy.load().entities
+
+
+@pytest.mark.parametrize("change, named", BROKEN)
+def test_broken_policy_is_refused_naming_the_entry(tmp_path, change, named):
+    path = _broken(tmp_path, change)
+    with pytest.raises(PolicyError) as refused:
+        Policy.load(path)
+    message = str(refused.value)
+    assert named in message and str(path) in message and "\n" not in message
+
+
+def test_unreadable_policy_is_refused(tmp_path):
+    path = tmp_path / "policy.yml"
+    path.write_text("entities: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="cannot be read"):
+        Policy.load(path)
+    with pytest.raises(PolicyError, match="cannot be read"):
+        Policy.load(tmp_path / "missing.yml")
+
+
+@pytest.fixture
+def typo_env(tmp_path):
+    env = dict(os.environ, GUICHET_REDACTION_POLICY=str(_broken(tmp_path, _rename_entity)))
+    env["GUICHET_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def _refused(command, env, stdin=b"") -> subprocess.CompletedProcess:
+    done = subprocess.run(command, input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=300)
+    lines = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 2, done.stderr.decode()[-2000:]
+    assert len(lines) == 1 and "FR_NIRR" in lines[0] and lines[0].startswith("guichet: ")
+    return done
+
+
+def test_guichet_redact_refuses_a_broken_policy(typo_env):
+    done = _refused([GUICHET, "redact"], typo_env, b"nir 1 85 05 78 006 084 36\n")
+    assert done.stdout == b""
+
+
+@pytest.mark.parametrize("audit", [["scan"], ["export"], ["report", "--out", "r.html"]])
+def test_audit_commands_refuse_a_broken_policy(typo_env, audit):
+    _refused([GUICHET, "audit", *audit], typo_env)
+    assert not (Path(typo_env["GUICHET_DATA_DIR"])).exists()
+
+
+def test_server_refuses_to_start_on_a_broken_policy(typo_env):
+    _refused([GUICHET, "run", "--port", "5999", "--actions-port", "5998"], typo_env)
+
+
+def test_server_tracker_store_refuses_a_broken_policy(tmp_path, monkeypatch):
+    """What the Rasa server does with endpoints.yml: no fallback to an in-memory store."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    path = _broken(tmp_path, _rename_entity)
+    monkeypatch.setenv("GUICHET_REDACTION_POLICY", str(path))
+    endpoint = EndpointConfig(
+        type="bot.stores.RedactingSQLTrackerStore", dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+    with pytest.raises(PolicyError, match="FR_NIRR"):
+        TrackerStore.create(endpoint)
+    with pytest.raises(PolicyError, match="FR_NIRR"):
+        Redactor.from_policy()
