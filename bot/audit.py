@@ -163,6 +163,13 @@ def export_conversations(sink: RedactingSQLEventBroker, since: float = 0.0) -> I
         yield json.dumps({"conversation": reference, "events": events}, ensure_ascii=False)
 
 
+# Keys whose values are the store's own identifiers or hashes, never citizen text: random ids
+# can look like a mistyped IBAN or SIREN, which buried the real candidates in noise.
+IDENTIFIER_KEYS = frozenset({
+    "message_id", "sender_id", "event_id", "conversation", "model_id", "assistant_id", "hash",
+})
+
+
 def _strings(value) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -170,8 +177,9 @@ def _strings(value) -> Iterator[str]:
         for item in value:
             yield from _strings(item)
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in IDENTIFIER_KEYS:
+                yield from _strings(item)
 
 
 def _stored_documents(store: RedactingSQLTrackerStore) -> Iterator[tuple[str, int, object]]:
@@ -179,7 +187,7 @@ def _stored_documents(store: RedactingSQLTrackerStore) -> Iterator[tuple[str, in
         for row in session.query(store.SQLEvent):
             yield "events", row.id, json.loads(row.data)
         for row in session.query(ReceiptRow):
-            yield "privacy_receipts", row.id, [row.conversation, json.loads(row.data)]
+            yield "privacy_receipts", row.id, json.loads(row.data)
     sink = store.event_broker
     if isinstance(sink, RedactingSQLEventBroker):
         with sink.session() as session:

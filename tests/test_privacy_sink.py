@@ -145,6 +145,25 @@ def test_scan_lists_residual_personal_data_masked(store, redactor):
     assert "PHONE_NUMBER" in candidate and PHONE not in candidate
 
 
+def test_scan_ignores_the_stores_own_identifiers(store, redactor):
+    """Random ids may look like an IBAN; only fields that can hold citizen text are scanned."""
+    iban_shaped = "FR7630006000011234567890189"
+    with store.session_scope() as session:
+        session.add(store.SQLEvent(
+            sender_id="ids", type_name="user", timestamp=1.0,
+            data=json.dumps({"text": "bonjour", "message_id": iban_shaped,
+                             "parse_data": {"text": "bonjour", "message_id": iban_shaped}}),
+        ))
+        session.commit()
+    assert list(audit.scan(store, redactor)) == []
+    with store.session_scope() as session:
+        session.add(store.SQLEvent(sender_id="ids", type_name="user", timestamp=2.0,
+                                   data=json.dumps({"text": f"mon iban {iban_shaped}"})))
+        session.commit()
+    (candidate,) = audit.scan(store, redactor)
+    assert "IBAN_CODE" in candidate and iban_shaped not in candidate
+
+
 def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,
                                                                    monkeypatch):
     """The process died after the sink's database took a queued batch and before the
