@@ -27,6 +27,8 @@ INTENT_QUESTIONS = {
 }
 MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
 HANDOFF_AFTER = 2  # misunderstandings in a row before offering a human
+# Cases that ask for a new document: a general question in one of them is about how to apply.
+REQUEST_CASES = frozenset({"renewal", "loss", "theft", "first_request"})
 # Catalogue matcher scores (0 to 1), chosen by leaving each catalogue phrasing out in turn and
 # matching it against the others (about 9 in 10 answered right), and on the hand-written
 # out-of-scope examples (few of them reach MATCH_CONFIDENT).
@@ -233,8 +235,12 @@ def answer_procedure(
     for question in questions:
         case = understanding.case_for(question)
         if question == "summary" and case:
-            # "j'ai perdu ma carte d'identité": what to do and what it costs in that case.
+            # "j'ai perdu ma carte d'identité": what to do and what it costs in that case;
+            # "comment renouveler mon passeport ?": how and where to apply.
             text = render_case(procedure, case)
+            if text is None and case in REQUEST_CASES and procedure.answer("where"):
+                dispatcher.utter_message(text=render_answer(procedure, "summary"))
+                text = render_answer(procedure, "where", case)
             if text:
                 dispatcher.utter_message(text=text, buttons=topic_buttons())
                 continue
