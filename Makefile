@@ -27,7 +27,7 @@ else
 PYTHON := $(call find_python,3.10)
 PYTHON_WHY := fallback: no Python 3.11 found (3.10 receives no security fixes since October 2026)
 endif
-PY_VERSION := $(if $(PYTHON),$(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])'))
+PY_VERSION := $(if $(PYTHON),$(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
 # One stamp per interpreter: switching interpreter recreates the venv (and so retrains).
 STAMP := $(VENV)/.installed-python$(PY_VERSION)
 # Rasa 3.6 declares Python < 3.11; on 3.11 it is installed past that declaration (see README,
