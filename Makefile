@@ -4,7 +4,6 @@ SHELL := /bin/bash
 
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 MODEL := models/guichet.tar.gz
 # The NLU examples about procedures are generated from the catalogue's vocabulary (aliases,
 # situations, questions, FAQ, case words and phrasings); answers, help and messages are read by
@@ -16,27 +15,60 @@ VOCABULARY := $(wildcard data/knowledge/procedures/*.yml data/knowledge/local/*.
 MODEL_INPUTS := config.yml domain.yml $(CATALOGUE_NLU) \
 	$(shell find data -path data/knowledge -prune -o -type f -name '*.yml' -print 2>/dev/null)
 
-# First Python 3.10 found (pyenv shims may exist without the version being active).
-PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
-	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
-	"$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null \
-	&& { echo "$$p"; break; }; done)
+# The interpreter: Python 3.11 by default (3.10 is past its end of life since October 2026),
+# Python 3.10 as the fallback (`make PYTHON311= ...` forces it); `make PYTHON=/path/to/python`
+# overrides. The first match of each version is used (pyenv shims may exist without the version
+# being active).
+find_python = $(shell for p in python$(1) $$HOME/.pyenv/versions/$(1).*/bin/python$(1) \
+	/usr/local/bin/python$(1) /usr/bin/python$(1); do \
+	"$$p" -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(1)")' 2>/dev/null \
+	&& { "$$p" -c "import sys; print(sys.executable)"; break; }; done)
+PYTHON311 := $(call find_python,3.11)
+ifdef PYTHON
+PYTHON_WHY := set with PYTHON=
+else ifneq ($(PYTHON311),)
+PYTHON := $(PYTHON311)
+PYTHON_WHY := the default, supported until October 2027
+else
+PYTHON := $(call find_python,3.10)
+PYTHON_WHY := fallback: no Python 3.11 found (3.10 receives no security fixes since October 2026)
+endif
+PY_VERSION := $(if $(PYTHON),$(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
+# One stamp per interpreter: switching interpreter recreates the venv (and so retrains).
+STAMP := $(VENV)/.installed-python$(PY_VERSION)
+# Rasa 3.6 declares Python < 3.11; on 3.11 it is installed past that declaration (see README,
+# "Requirements"), and matplotlib 3.5 (Rasa pins < 3.6), which has no 3.11 wheel, is built from
+# source against Debian's FreeType and Qhull (its own build would download them).
+ifeq ($(PY_VERSION),3.11)
+PIP_FLAGS := --ignore-requires-python
+MPL_DEPS := mpl-deps
+PIP_ENV := MPLSETUPCFG=$(CURDIR)/$(VENV)/mplsetup.cfg
+endif
 
 # Privacy by default for every command run through make (the venv also enforces it, see below).
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install train run test lint lock clean browser-deps nginx-deps
+.PHONY: help install train run test lint lock clean python-info browser-deps nginx-deps mpl-deps
 
 help:
 	@echo "make run    install if needed, train if data changed, start the assistant"
 	@echo "make test   install if needed, lint, validate data, run pytest and rasa test"
 
-$(STAMP): pyproject.toml constraints.txt
-	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 is required (python3.10 not found)" >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+$(STAMP): pyproject.toml constraints.txt | $(MPL_DEPS)
+	@case "$(PY_VERSION)" in 3.10|3.11) ;; *) echo "error: Python 3.11 or 3.10 is required" \
+		"(found: $(or $(PYTHON),none))" >&2; exit 1;; esac
+	@echo "Python $(PY_VERSION) ($(PYTHON)): $(PYTHON_WHY)"
+	@if test -x $(BIN)/python && ! $(BIN)/python -c 'import sys; \
+		sys.exit("%d.%d" % sys.version_info[:2] != "$(PY_VERSION)")'; then \
+		echo "$(VENV) was made with another Python: recreating it with Python $(PY_VERSION)"; \
+		rm -rf $(VENV); fi
+	@test -x $(BIN)/python || "$(PYTHON)" -m venv $(VENV)
+	@# matplotlib's build (when there is no wheel) links Debian's FreeType and Qhull.
+	@printf '[libs]\nsystem_freetype = true\nsystem_qhull = true\n' > $(VENV)/mplsetup.cfg
+	$(PIP_ENV) $(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_FLAGS) \
+		-c constraints.txt -e '.[dev]'
 	@# Every interpreter of this venv starts with telemetry off, even a bare `rasa train`.
 	@echo 'import os; os.environ["RASA_TELEMETRY_ENABLED"] = "false"' \
 		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/guichet-privacy.pth"
@@ -53,13 +85,17 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+# Which interpreter and why, printed first by `make run` and `make test`.
+python-info:
+	@echo "Python $(or $(PY_VERSION),none) ($(or $(PYTHON),not found)): $(PYTHON_WHY)"
+
+run: python-info $(MODEL)
 	$(BIN)/guichet run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(MODEL) lint browser-deps nginx-deps
+test: python-info $(MODEL) lint browser-deps nginx-deps
 	$(BIN)/rasa data validate --fail-on-warnings
 	@# Catalogue freshness and consistency: warns only, so CI never breaks on a calendar date.
 	$(BIN)/guichet content check
@@ -69,21 +105,38 @@ test: $(MODEL) lint browser-deps nginx-deps
 
 # Headless Chromium (Debian's) and axe-core for the widget's browser tests; fast when present.
 browser-deps:
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y chromium; }
+	@test -x /usr/bin/chromium || { echo "Installing chromium (Debian) for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --ignore-scripts
+
+# Debian's FreeType and Qhull headers, for building matplotlib 3.5 on Python 3.11 (no wheel);
+# only needed when that build has not been done yet.
+mpl-deps:
+	@test -f $(STAMP) || { dpkg -s libfreetype-dev libqhull-dev pkg-config >/dev/null 2>&1 || { \
+		echo "Installing libfreetype-dev, libqhull-dev and pkg-config (Debian) to build" \
+			"matplotlib 3.5.3 for Python 3.11, which has no wheel for it"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libfreetype-dev libqhull-dev \
+		pkg-config; }; }
 
 # Debian's nginx (and openssl for its test certificate): the load balancer of the topology
 # test and `guichet bench load`.
 nginx-deps:
-	@test -x /usr/sbin/nginx -a -x /usr/bin/openssl || { apt-get update && \
+	@test -x /usr/sbin/nginx -a -x /usr/bin/openssl || { \
+		echo "Installing nginx-light and openssl (Debian) for the topology test and bench load"; \
+		apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl; }
 
-# Refresh the exact pins after changing pyproject.toml.
+# Refresh the exact pins after changing pyproject.toml: one lock for both interpreters. It pins
+# what this interpreter installs; the previous lock's pins that only the other interpreter
+# installs (backports such as tomli below 3.11) are kept, with a marker excluding this one.
 lock: $(STAMP)
-	{ echo "# Exact versions for a reproducible install (pip install -c constraints.txt)."; \
-	  echo "# Regenerate with: make lock"; \
-	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^guichet'; } > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^guichet' > $(VENV)/freeze.txt
+	{ echo "# Exact versions for a reproducible install (pip install -c constraints.txt), valid for"; \
+	  echo "# Python 3.10 and 3.11. Regenerate with: make lock, then make lock PYTHON311= (on 3.10)."; \
+	  { cat $(VENV)/freeze.txt; awk -F'[=;]' 'NR == FNR { seen[tolower($$1)] = 1; next } \
+		/^[^#]/ && !seen[tolower($$1)]' $(VENV)/freeze.txt constraints.txt \
+		| sed -E '/;/! s/$$/; python_version != "$(PY_VERSION)"/'; } | LC_ALL=C sort -f -t= -k1,1; } > $(VENV)/lock.txt
+	mv $(VENV)/lock.txt constraints.txt
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache
