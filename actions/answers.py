@@ -49,6 +49,7 @@ def render_answer(procedure: Procedure, question: str, situation: str | None = N
     else:
         lines.append(_text(procedure, question, text))
     if question == "summary":
+        lines += _no_verdict(procedure)
         lines.append(f"Je peux vous préciser {TOPICS}.")
     if procedure.online_service and question in ("summary", "where"):
         lines.append(f"Démarche en ligne : {procedure.online_service.url}")
@@ -74,19 +75,29 @@ def render_conditions(procedure: Procedure) -> str:
     says so and points to the official simulator.
     """
     question = "conditions" if procedure.answer("conditions") else "summary"
-    lines = [_text(procedure, question, procedure.answer(question))]
-    if procedure.is_aid:
-        lines.append(
-            "Ce sont des conditions générales. Je ne peux pas vous dire si vous avez droit à "
-            f"« {procedure.title} » : seul l'organisme concerné le décide, après étude de votre "
-            "dossier."
-        )
-        if procedure.simulator:
-            lines.append(f"Vous pouvez faire une simulation anonyme : {procedure.simulator.url}")
+    lines = [_text(procedure, question, procedure.answer(question)), *_no_verdict(procedure)]
     lines.append(source_line(procedure, question=question))
     return "\n".join(lines)
 
 
+def _no_verdict(procedure: Procedure) -> list[str]:
+    """For an aid: only the organisation decides (EU AI Act, Annex III 5(a)), and its simulator."""
+    if not procedure.is_aid:
+        return []
+    lines = [
+        "Ce sont des informations générales. Je ne peux pas vous dire si vous avez droit à "
+        f"« {procedure.title} » : seul l'organisme concerné le décide, après étude de votre "
+        "dossier."
+    ]
+    if procedure.simulator:
+        lines.append(f"Vous pouvez faire une simulation anonyme : {procedure.simulator.url}")
+    return lines
+
+
 def render_faq(procedure: Procedure, faq: Faq) -> str:
     """A precise question of the procedure's FAQ, with the official page that answers it."""
-    return "\n".join([" ".join(faq.answer.split()), source_line(procedure, faq.source)])
+    return "\n".join([
+        f"Question fréquente : « {faq.question} »",
+        " ".join(faq.answer.split()),
+        source_line(procedure, faq.source),
+    ])
