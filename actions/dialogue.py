@@ -350,14 +350,23 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         # "Out of scope" with a procedure's name in it: answer it, unless the classifier is sure
         # or the words are used in another sense; a mere resemblance only gets suggestions.
         trusted = {"alias", "entity"} if out_of_scope else {"alias", "entity", "example"}
-        surely_out_of_scope = (
-            out_of_scope and confidence >= OUT_OF_SCOPE_FIRM
-        ) or bool(understanding.other_sense)
+        # Words in another sense rule out those procedures only (matches leave them out).
+        surely_out_of_scope = (out_of_scope and confidence >= OUT_OF_SCOPE_FIRM) or (
+            bool(understanding.other_sense) and understanding.named_by is None
+        )
         if understanding.named_by in trusted and not surely_out_of_scope:
+            return answer_procedure(dispatcher, tracker, understanding)
+        if (intent == "nlu_fallback" and understanding.named_by is None
+                and understanding.procedure and understanding.questions):
+            # "…, combien ça coûte ?" in a conversation about a procedure: a follow-up.
             return answer_procedure(dispatcher, tracker, understanding)
         handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER
         threshold = MATCH_POSSIBLE_OUT_OF_SCOPE if out_of_scope else MATCH_POSSIBLE
-        if not surely_out_of_scope and suggest(dispatcher, understanding, handoff, threshold):
+        named = understanding.named_by == "alias" and not understanding.other_sense
+        # A message with a procedure's name never gets a bare "out of scope": it is offered.
+        if (named or not surely_out_of_scope) and suggest(
+            dispatcher, understanding, handoff, threshold
+        ):
             return []
         if handoff:
             dispatcher.utter_message(text=handoff_text())
