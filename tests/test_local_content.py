@@ -83,6 +83,6 @@ def test_the_shipped_example_commune_is_local_and_clearly_fictitious():
 @pytest.mark.server
 def test_a_local_procedure_is_understood_after_training(assistant):
     assistant.say("local-cantine", "Bonjour")  # the first reply of a conversation is the notice
-    reply = assistant.say("local-cantine", "comment inscrire ma fille à la cantine ?")
+    reply = assistant.say("local-cantine", "comment se passe l'inscription à la cantine ?")
     assert reply.startswith("Mairie de Villefictive (commune fictive, exemple) : "), reply
     assert "https://www.villefictive.example/" in reply
