@@ -23,7 +23,7 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from actions.catalogue import Catalogue, normalise, situation_for_age
+from actions.catalogue import MAX_AGE, Catalogue, normalise, situation_for_age
 from anonymization.text import fold
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -251,7 +251,7 @@ class CatalogueMatcher:
         """The cases the message describes, most specific first: an age decides the age band."""
         folded = fold(text)
         found = [
-            situation_for_age(int(age)) for age in AGE.findall(folded) if 0 < int(age) <= 120
+            situation_for_age(int(age)) for age in AGE.findall(folded) if 0 < int(age) <= MAX_AGE
         ][:1]
         for case, patterns in self._cases:
             if case not in found and any(pattern.search(folded) for pattern in patterns):

@@ -22,13 +22,14 @@ import argparse
 import datetime as dt
 import re
 import sys
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
+
+from anonymization.text import fold
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
 MAX_CHARS = 600
@@ -80,11 +81,6 @@ class Fact:
     about: tuple[str, ...]  # normalised words: a sentence mentioning one of them states the fact
     scope: frozenset[str]  # procedure ids the fact is checked in (empty: every entry)
     shown: str
-
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _phone_key(text: str) -> str:
@@ -192,7 +188,7 @@ def load_facts(directory: Path) -> list[Fact]:
         if len(keys) < len(values):
             raise ValueError(f"facts.yml {item['id']}: a value is not a readable {kind}: {values}")
         facts.append(Fact(item["id"], kind, frozenset(keys),
-                          tuple(normalise(word) for word in item.get("about", ())),
+                          tuple(fold(word) for word in item.get("about", ())),
                           frozenset(item.get("scope", ())), " / ".join(values)))
     return facts
 
@@ -281,7 +277,7 @@ def check_facts(entry: Entry, facts: list[Fact]) -> Iterator[Finding]:
             yield Finding(entry.name, WARNING, f"{where}: phone number {phone} is not declared "
                                                "in facts.yml")
         for sentence in _sentences(text):
-            folded = normalise(sentence)
+            folded = fold(sentence)
             for fact in facts:
                 if fact.scope and entry.procedure_id not in fact.scope:
                     continue
