@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from anonymization.evaluation import CORPORA, DEFAULT_CORPUS
+from evaluation.scoring import CORPORA, DEFAULT_CORPUS
 
 
 def add_commands(subparsers) -> None:
@@ -76,8 +76,8 @@ def run_redact(args) -> int:
 def run_eval(args) -> int:
     """Print per-entity precision, recall, F2 and headline figures, ours vs vanilla."""
     from anonymization import Redactor
-    from anonymization.evaluation import evaluate, format_report, load_corpus
-    from anonymization.vanilla import VanillaPresidio
+    from evaluation.scoring import evaluate, format_report, load_corpus
+    from evaluation.vanilla import VanillaPresidio
 
     redactor = Redactor.from_policy(args.policy)
     vanilla = None if args.no_vanilla else VanillaPresidio()
@@ -96,8 +96,8 @@ def _run_peers(corpora, redactor, vanilla) -> int:
     from datetime import date
     from importlib.metadata import version
 
-    from anonymization.evaluation import load_corpus
-    from anonymization.peers import PEERS, PeerRun, format_table, run_peer, score
+    from evaluation.peers import PEERS, PeerRun, format_table, run_peer, score
+    from evaluation.scoring import load_corpus
 
     def ours(texts):
         return PeerRun("Guichet", version("guichet"), [r.text for r in redactor.redact_many(texts)])
@@ -125,9 +125,9 @@ def _run_peers(corpora, redactor, vanilla) -> int:
 def run_bench(args) -> int:
     """Print p50/p95 latency and batch throughput, ours vs vanilla."""
     from anonymization import Redactor
-    from anonymization.benchmark import format_table, measure
-    from anonymization.evaluation import load_corpus
-    from anonymization.vanilla import VanillaPresidio
+    from evaluation.benchmark import format_table, measure
+    from evaluation.scoring import load_corpus
+    from evaluation.vanilla import VanillaPresidio
 
     corpus = [r["text"] for r in load_corpus(args.corpus)]
     texts = [corpus[i % len(corpus)] for i in range(args.messages)]

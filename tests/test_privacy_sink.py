@@ -10,10 +10,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from anonymization import Redactor
-from bot import audit
-from bot.brokers import AnalyticsEvent, RedactingSQLEventBroker
-from bot.retention import Retention
-from bot.stores import RedactingSQLTrackerStore, sender_reference
+from bot.privacy import audit
+from bot.privacy.brokers import AnalyticsEvent, RedactingSQLEventBroker
+from bot.privacy.retention import Retention
+from bot.privacy.store import RedactingSQLTrackerStore, sender_reference
 from tests.test_stores import DOMAIN, NAME, PHONE, user_message
 
 DAY = 86400

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from anonymization.evaluation import CORPORA, LeakScores, leaks
+from evaluation.scoring import CORPORA, LeakScores, leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 

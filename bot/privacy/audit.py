@@ -24,8 +24,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after the headless backend is chosen)
 
 from anonymization import Redactor  # noqa: E402
-from bot.brokers import AnalyticsEvent, RedactingSQLEventBroker  # noqa: E402
-from bot.stores import ReceiptRow, RedactingSQLTrackerStore  # noqa: E402
+from bot.privacy.brokers import AnalyticsEvent, RedactingSQLEventBroker  # noqa: E402
+from bot.privacy.store import ReceiptRow, RedactingSQLTrackerStore  # noqa: E402
 
 FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
 HANDOFF_ACTIONS = {"action_offer_human"}

@@ -26,9 +26,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from anonymization import Redactor
-from bot import rasa_speedups, redacting_logs
-from bot.outbox import Outbox, describe_error
-from bot.retention import Receipt, Retention
+from bot import rasa_speedups
+from bot.privacy import logs as redacting_logs
+from bot.privacy.outbox import Outbox, describe_error
+from bot.privacy.retention import Receipt, Retention
 
 # `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
 # store from endpoints.yml, before any message is handled.
@@ -187,7 +188,7 @@ class StoredCounts:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database rows and broker messages are redacted.
 
-    Configure it in endpoints.yml with `type: bot.stores.RedactingSQLTrackerStore` and the
+    Configure it in endpoints.yml with `type: bot.privacy.store.RedactingSQLTrackerStore` and the
     usual SQLTrackerStore keys (`dialect`, `db`, `url`, ...). It also keeps the privacy
     receipts (erasures, purges) and runs the retention purge at start and then periodically.
     """
