@@ -14,6 +14,7 @@ from bot.server import launcher
 from bot.settings import Settings
 from bot.tools import benchmark, content_check, eval_dialogue
 from bot.tools.ask import ask
+from evaluation import cli as evaluation_cli
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -67,9 +68,10 @@ def _sink():
 
 def _audit_report(args: argparse.Namespace) -> int:
     from bot.privacy import audit
+    from bot.tools.audit_report import render_report
 
     figures = audit.compute_figures(_sink(), audit.day_start(args.since))
-    Path(args.out).write_text(audit.render_report(figures, args.since), encoding="utf-8")
+    Path(args.out).write_text(render_report(figures, args.since), encoding="utf-8")
     print(f"report written to {args.out}")
     return 0
 
@@ -149,12 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     eval_dialogue.add_command(commands)
     anonymization_cli.add_commands(commands)
+    evaluation_cli.add_commands(commands)
     _add_privacy_commands(commands)
     content_check.add_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
-    anonymization_cli.add_bench_commands(bench_commands)
+    evaluation_cli.add_bench_commands(bench_commands)
     benchmark.add_bench_commands(bench_commands)
     return parser
 

@@ -113,7 +113,7 @@ def test_redaction_failure_stores_a_placeholder_not_the_text(database, redactor,
 
 
 def test_texts_found_clean_are_not_analysed_again_but_personal_data_always_is(redactor):
-    from bot.privacy.store import EventRedactor
+    from bot.privacy.events import EventRedactor
 
     calls = []
 

@@ -12,7 +12,7 @@ In both cases the sender id is replaced by a hashed reference and client metadat
 If the database or RabbitMQ is down, events wait in a durable local outbox
 (bot/privacy/outbox.py) and are delivered when it is back: at least once, each with an
 `event_id` for de-duplication.
-The SQL sink drops a redelivered event itself (`bot.privacy.store.not_yet_stored`); RabbitMQ
+The SQL sink drops a redelivered event itself (`bot.privacy.outbox.not_yet_stored`); RabbitMQ
 consumers use the `event_id`, which is also the AMQP `message_id`.
 """
 
@@ -36,14 +36,9 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from anonymization import Redactor
-from bot.privacy.outbox import Outbox
-from bot.privacy.store import (
-    FAILED,
-    OUTAGE_ERRORS,
-    EventRedactor,
-    not_yet_stored,
-    sender_reference,
-)
+from bot.privacy.events import FAILED, EventRedactor, sender_reference
+from bot.privacy.outbox import Outbox, not_yet_stored
+from bot.privacy.store import OUTAGE_ERRORS
 
 AnalyticsBase = declarative_base()
 

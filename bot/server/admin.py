@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.privacy import audit as audit_figures
 from bot.server.channels import SECURITY_HEADERS
 from bot.server.erasure import redacting_store
 from bot.settings import Settings
@@ -56,8 +57,6 @@ class AuditChannel(InputChannel):
             refused = refusal(request, self.token)
             if refused is not None:
                 return refused
-            from bot.privacy import audit as audit_figures  # matplotlib: loaded on first use only
-
             try:
                 since = request.args.get("since", "1970-01-01")
                 start = audit_figures.day_start(since)

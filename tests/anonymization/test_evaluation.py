@@ -45,7 +45,7 @@ def test_leak_scores_of_one_record():
 
 def test_eval_reports_both_corpora():
     done = subprocess.run(
-        [sys.executable, "-m", "anonymization", "eval-redaction", "--no-vanilla"],
+        [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"],
         capture_output=True, text=True, cwd=ROOT, check=True, timeout=600,
     )
     for corpus in CORPORA:
