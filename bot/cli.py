@@ -12,6 +12,7 @@ from pathlib import Path
 from anonymization import cli as anonymization_cli
 from bot import benchmark, content_check, eval_dialogue, launcher
 from bot.ask import ask
+from bot.compliance import render as compliance
 from bot.settings import Settings
 
 
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     anonymization_cli.add_commands(commands)
     _add_privacy_commands(commands)
     content_check.add_commands(commands)
+    compliance.add_command(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
