@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from anonymization import cli as anonymization_cli
 from bot.cli import main as guichet
 from bot.compliance import facts, measurements, render
-from bot.eval_dialogue import Outcome, summarise
-from bot.retention import DEFAULT_RETENTION_FILE
+from bot.privacy.retention import DEFAULT_RETENTION_FILE
+from bot.tools.eval_dialogue import Outcome, summarise
+from evaluation import cli as evaluation_cli
 from tests.conftest import PROJECT_ROOT
 
 CITED_TEST = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
@@ -144,7 +144,7 @@ def test_the_page_reads_the_last_measurements_and_says_when_there_are_none(tmp_p
     corpus = tmp_path / "redaction_corpus.jsonl"
     lines = (PROJECT_ROOT / "tests/data/redaction_corpus.jsonl").read_text().splitlines()
     corpus.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
-    assert anonymization_cli.main(["eval-redaction", "--no-vanilla", "--corpus", str(corpus)]) == 0
+    assert evaluation_cli.main(["eval-redaction", "--no-vanilla", "--corpus", str(corpus)]) == 0
     recorded = measurements.latest("redaction")
     recall = recorded["corpora"][0]["figures"]["recall"]
     assert recorded["corpora"][0]["messages"] == 30 and 0 < recall <= 1

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot.compliance import render
-from bot.retention import Retention
+from bot.privacy.retention import Retention
 from tests.test_widget import (  # noqa: F401 (browser and open_page are fixtures)
     SCREENSHOTS,
     TIMEOUT_MS,

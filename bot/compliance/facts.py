@@ -19,11 +19,11 @@ from pathlib import Path
 import yaml
 
 from anonymization.policy import Policy
-from bot import content_check
 from bot.compliance import measurements
-from bot.launcher import endpoints_config, endpoints_source
-from bot.retention import Retention
+from bot.privacy.retention import Retention
+from bot.server.launcher import endpoints_config, endpoints_source
 from bot.settings import PROJECT_ROOT, Settings
+from bot.tools import content_check
 
 COMPLIANCE_DIR = PROJECT_ROOT / "compliance"
 DEFAULT_ADMINISTRATION = COMPLIANCE_DIR / "administration.yml"
