@@ -25,17 +25,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
 from anonymization import Redactor
-from bot import rasa_speedups
+from bot import rasa_compat
 from bot.privacy import logs as redacting_logs
 from bot.privacy.events import EventRedactor, sender_reference
 from bot.privacy.outbox import Outbox, not_yet_stored
 from bot.privacy.receipts import Receipt, Receipts
 from bot.privacy.retention import Retention, start_purge_thread
 
-# `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
-# store from endpoints.yml, before any message is handled.
-redacting_logs.install()
-rasa_speedups.install()
 logger = logging.getLogger(__name__)
 # Connection-level database errors: the server is down or restarting (not a bug of ours).
 OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -93,6 +89,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         outage_cache_size: int = 1000,
         **kwargs: Any,
     ) -> None:
+        # `guichet run` installs both first (python -m bot.server); a bare `rasa run` gets them
+        # here, when it builds this store from endpoints.yml, before any message is handled.
+        redacting_logs.install()
+        rasa_compat.install()
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
         self.retention = retention or Retention.load()
