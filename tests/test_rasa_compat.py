@@ -1,19 +1,15 @@
 """bot/rasa_compat: the Rasa private names we rely on still exist as we use them; the version
-gate refuses another Rasa; installing is explicit and idempotent."""
+gate refuses another Rasa; installing is idempotent (and explicit: tests/test_layout.py)."""
 
 import importlib
 import inspect
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bot import rasa_compat
 from bot.rasa_compat.contract import PRIVATE_NAMES, PrivateName
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.unit
 
 
@@ -79,22 +75,3 @@ def test_install_is_idempotent():
             Event.resolve_by_type) == patched
     for method in patched:  # one layer over Rasa's own, not two
         assert not hasattr(method.__wrapped__, "__wrapped__")
-
-
-def test_importing_our_modules_patches_nothing():
-    """Only an explicit install() patches Rasa or switches redacted logging on."""
-    script = """
-import logging, structlog
-factory, configure = logging.getLogRecordFactory(), structlog.configure
-import bot.privacy.store, bot.privacy.brokers, bot.server.channels, bot.server.erasure
-import bot.server.admin, bot.server.locks, bot.tools.inprocess, bot.cli
-from rasa.core.actions.action import RemoteAction
-from rasa.nlu.utils.spacy_utils import SpacyNLP
-from rasa.shared.core.events import Event
-patched = [m for m in (SpacyNLP._doc_for_text, RemoteAction._validate_action_result,
-                       Event.resolve_by_type) if hasattr(m, "__wrapped__")]
-print(len(patched), logging.getLogRecordFactory() is factory, structlog.configure is configure)
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, check=True, timeout=300)
-    assert done.stdout.split() == ["0", "True", "True"]

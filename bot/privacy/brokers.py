@@ -40,7 +40,7 @@ from bot.privacy.events import FAILED, EventRedactor, sender_reference
 from bot.privacy.outbox import Outbox, not_yet_stored
 from bot.privacy.store import OUTAGE_ERRORS
 
-AnalyticsBase = declarative_base()
+AnalyticsBase: Any = declarative_base()  # SQLAlchemy 1.4 has no types for declarative bases
 
 
 class AnalyticsEvent(AnalyticsBase):
