@@ -34,7 +34,7 @@ def collect() -> list[str]:
 
     lexicon = french_lexicon()
     excluded = CHAT_WORDS | STOP_WORDS | PLACES | {t.lower() for t in Policy.load().allow_terms}
-    names = set()
+    names: set[str] = set()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for locale in LOCALES:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import spacy
 import srsly
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, not in the stub
 
 from anonymization.text import fold
 

@@ -5,8 +5,9 @@ import hmac
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
+
+from cachetools import TTLCache
 
 from anonymization.text import compact
 
@@ -17,7 +18,6 @@ class Numbering:
     def __init__(self):
         self.numbers: dict[tuple[str, bytes], int] = {}
         self.counts: dict[str, int] = {}
-        self.last_used = time.monotonic()
 
     def number(self, entity: str, key: bytes) -> int:
         """The number of this value, a new one if it was not seen yet."""
@@ -38,7 +38,10 @@ class PlaceholderRegistry:
         self.max_conversations = max_conversations
         self.ttl_seconds = ttl_seconds
         self._key = os.urandom(32)
-        self._conversations: OrderedDict[Hashable, Numbering] = OrderedDict()
+        # Least recently used first; a conversation idle for `ttl_seconds` is dropped.
+        self._conversations: TTLCache[Hashable, Numbering] = TTLCache(
+            max_conversations, ttl_seconds, timer=time.monotonic
+        )
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -63,18 +66,6 @@ class PlaceholderRegistry:
     def _numbering(self, conversation_id: Hashable | None) -> Numbering:
         if conversation_id is None:
             return Numbering()
-        now = time.monotonic()
-        self._expire(now)
-        numbering = self._conversations.pop(conversation_id, None) or Numbering()
-        numbering.last_used = now
-        self._conversations[conversation_id] = numbering
-        while len(self._conversations) > self.max_conversations:
-            self._conversations.popitem(last=False)
+        numbering = self._conversations.get(conversation_id) or Numbering()
+        self._conversations[conversation_id] = numbering  # used now: expires later
         return numbering
-
-    def _expire(self, now: float) -> None:
-        while self._conversations:
-            oldest = next(iter(self._conversations.values()))
-            if now - oldest.last_used <= self.ttl_seconds:
-                break
-            self._conversations.popitem(last=False)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import spacy
 
@@ -18,6 +19,9 @@ from anonymization.placeholders import PlaceholderRegistry
 from anonymization.policy import Policy
 from anonymization.recognizers import SpacyNerRecognizer, pattern_recognizers
 from anonymization.text import compact, fold
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +146,11 @@ class Redactor:
             elif operator == "mask":
                 replacement = re.sub(r"\w", self.policy.mask_char, value)
             elif operator == "hash":
-                digest = hmac.new(self.policy.hash_secret, compact(value).encode(), hashlib.sha256)
+                # Policy.load refuses the hash operator without a secret.
+                digest = hmac.new(
+                    self.policy.hash_secret,  # type: ignore[arg-type]
+                    compact(value).encode(), hashlib.sha256,
+                )
                 replacement = f"<{entity}:{digest.hexdigest()[:16]}>"
             else:
                 replacement = ""
@@ -205,7 +213,7 @@ def _merge_overlaps(results, text: str) -> list[Finding]:
     letter or digit are dropped. Nothing any recognizer flagged with a letter or digit
     survives, and each piece keeps its own type.
     """
-    owner: dict[int, object] = {}
+    owner: dict[int, RecognizerResult] = {}
     for r in sorted(
         results, key=lambda r: (r.score >= 1.0, r.end - r.start, r.score), reverse=True
     ):

@@ -136,6 +136,26 @@ def stop_assistant(assistant: RunningAssistant) -> int:
     return assistant.process.returncode
 
 
+TIERS = ("unit", "model", "services", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by tier
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test belongs to exactly one tier (pyproject.toml, markers). The former `server`
+    marker means `services`; a test without a tier is counted as `services` (never run by
+    `make check`), with a warning."""
+    for item in items:
+        tiers = [tier for tier in TIERS if item.get_closest_marker(tier)]
+        if not tiers:
+            if not item.get_closest_marker("server"):
+                item.warn(pytest.PytestWarning(
+                    f"no tier marker ({', '.join(TIERS)}): counted as services"
+                ))
+            item.add_marker(pytest.mark.services)
+        elif len(tiers) > 1:
+            raise pytest.UsageError(f"{item.nodeid}: several tiers {tiers}, one is expected")
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory) -> RunningAssistant:
     running = start_assistant(tmp_path_factory.mktemp("assistant"))

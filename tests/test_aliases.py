@@ -10,6 +10,8 @@ from bot.server.channels import GuardedRestInput, WidgetChannel
 from bot.server.erasure import ErasureChannel
 from bot.server.locks import AtomicRedisLockStore
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(("old_path", "cls"), [
     ("bot.stores.RedactingSQLTrackerStore", RedactingSQLTrackerStore),

@@ -2,7 +2,11 @@
 
 import subprocess
 
+import pytest
+
 from tests.conftest import GUICHET, PROJECT_ROOT
+
+pytestmark = pytest.mark.model
 
 
 def test_ask_prints_answers_of_one_conversation():

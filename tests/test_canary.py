@@ -20,6 +20,8 @@ import pytest
 from bot.tools.topology import production_services
 from tests.conftest import start_assistant, stop_assistant
 
+pytestmark = pytest.mark.services
+
 NIR = "1 85 05 78 006 084 91"  # key 91 = 97 - (1850578006084 mod 97)
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 CONVERSATION = [

@@ -11,6 +11,8 @@ from actions.answers import render_answer, render_conditions
 from actions.catalogue import KINDS, QUESTIONS, SITUATIONS, Catalogue, normalise, situation_for_age
 from actions.matcher import CatalogueMatcher
 
+pytestmark = pytest.mark.unit
+
 CATALOGUE = Catalogue.load()
 MATCHER = CatalogueMatcher(CATALOGUE)
 REQUIRED_TOPICS = {

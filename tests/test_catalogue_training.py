@@ -51,13 +51,14 @@ def nlu_model(knowledge, tmp_path_factory):
     return models / "fixture.tar.gz"
 
 
+@pytest.mark.unit
 def test_the_new_file_is_in_the_generated_examples(knowledge, tmp_path):
     generated = generate(knowledge, OUTPUT.parent)
     assert '"value": "carte_bibliotheque"' in generated
     assert "- synonym: carte_bibliotheque" in generated
 
 
-@pytest.mark.server
+@pytest.mark.model
 def test_a_new_procedure_file_alone_is_understood_after_training(knowledge, nlu_model):
     from rasa.core.agent import Agent
 

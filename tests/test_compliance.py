@@ -18,6 +18,8 @@ from bot.tools.eval_dialogue import Outcome, summarise
 from evaluation import cli as evaluation_cli
 from tests.conftest import PROJECT_ROOT
 
+pytestmark = pytest.mark.unit
+
 CITED_TEST = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
 
 

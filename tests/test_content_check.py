@@ -12,6 +12,8 @@ from bot import cli
 from bot.tools import content_check
 from bot.tools.content_check import ERROR, WARNING
 
+pytestmark = pytest.mark.unit
+
 TODAY = dt.date(2026, 12, 1)
 DOMAINS = {"domains": ["gouv.fr", "caf.fr"]}
 FACTS = {

@@ -6,6 +6,8 @@ import sqlite3
 
 import pytest
 
+pytestmark = pytest.mark.services
+
 
 @pytest.fixture
 def sender(request) -> str:

@@ -18,6 +18,8 @@ import yaml
 
 from actions.catalogue import Catalogue, normalise
 
+pytestmark = pytest.mark.unit
+
 CATALOGUE = Catalogue.load()
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = ROOT / "tests" / "external" / "official_questions.yml"

@@ -17,12 +17,15 @@ from pathlib import Path
 
 import aio_pika
 import psycopg2
+import pytest
 import yaml
 
 from bot.privacy import outbox
 from tests.conftest import start_assistant, stop_assistant
 from tests.services import drain_queue, postgres, rabbitmq  # noqa: F401 (fixtures)
 from tests.test_canary import CONVERSATION, canaries_in, files_text, rows_text, sqlite_rows
+
+pytestmark = pytest.mark.services
 
 BEFORE, DURING, AFTER = CONVERSATION[:2], CONVERSATION[2:4], CONVERSATION[4:]
 QUEUE = "guichet_analytics"

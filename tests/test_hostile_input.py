@@ -19,7 +19,7 @@ import pytest
 from bot.server.channels import citizen_text
 from tests.conftest import GUARDED_ENV
 
-pytestmark = pytest.mark.server
+pytestmark = pytest.mark.services
 
 WEBHOOK = "/webhooks/rest/webhook"
 MAX_CHARS = int(GUARDED_ENV["GUICHET_MAX_MESSAGE_CHARS"])

@@ -1,25 +1,54 @@
-"""The dependency direction of the layout: the assistant never loads the evaluation."""
+"""The layout's promises, checked in a fresh interpreter: importing the assistant's modules
+loads no evaluation code or dependency, and patches nothing (only an explicit
+`bot.rasa_compat.install()` patches Rasa or switches redacted logging on)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = [
     "anonymization", "anonymization.redactor", "bot.privacy.store", "bot.privacy.brokers",
     "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks", "actions",
+    "bot.tools.inprocess",
 ]
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]
+SCRIPT = f"""
+import importlib, json, logging, sys
+import structlog
+factory, configure = logging.getLogRecordFactory(), structlog.configure
+for name in {RUNTIME_MODULES!r}:
+    importlib.import_module(name)
+from rasa.core.actions.action import RemoteAction
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.core.events import Event
+patched = [m.__qualname__ for m in (SpacyNLP._doc_for_text, RemoteAction._validate_action_result,
+                                    Event.resolve_by_type) if hasattr(m, "__wrapped__")]
+print(json.dumps({{
+    "evaluation": sorted(name for name in {EVALUATION_ONLY!r} if name in sys.modules),
+    "patched": patched,
+    "logging": logging.getLogRecordFactory() is not factory,
+    "structlog": structlog.configure is not configure,
+}}))
+"""
 
 
-def test_runtime_modules_import_no_evaluation_code_or_dependency():
-    script = (
-        "import importlib, sys\n"
-        f"for name in {RUNTIME_MODULES!r}: importlib.import_module(name)\n"
-        f"print(sorted(name for name in {EVALUATION_ONLY!r} if name in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True,
-        timeout=300,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+@pytest.fixture(scope="module")
+def imported() -> dict:
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                          cwd=ROOT, check=True, timeout=300)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_runtime_modules_import_no_evaluation_code_or_dependency(imported):
+    assert imported["evaluation"] == []
+
+
+def test_importing_our_modules_patches_nothing(imported):
+    assert imported["patched"] == []
+    assert not imported["logging"] and not imported["structlog"]

@@ -37,6 +37,7 @@ def _write_local(directory, name: str, entry: dict) -> None:
     (directory / "local" / name).write_text(yaml.safe_dump(entry, allow_unicode=True))
 
 
+@pytest.mark.unit
 def test_a_local_file_extends_the_national_entry_and_wins(knowledge):
     national = Catalogue.load(knowledge).procedures["cni"]
     _write_local(knowledge, "cni.yml", LOCAL_CNI)
@@ -54,6 +55,7 @@ def test_a_local_file_extends_the_national_entry_and_wins(knowledge):
     assert matcher.matches("ma carte d'identité à testville")[0].procedure == "cni"
 
 
+@pytest.mark.unit
 def test_a_local_only_procedure_says_whose_it_is(knowledge):
     entry = {**LOCAL_CNI, "id": "piscine_municipale", "title": "Piscine municipale",
              "aliases": ["piscine municipale"], "situations": ["je veux apprendre à nager"],
@@ -65,12 +67,14 @@ def test_a_local_only_procedure_says_whose_it_is(knowledge):
     assert render_answer(piscine, "cost").startswith(f"{OWNER} : L'entrée coûte 3 €.")
 
 
+@pytest.mark.unit
 def test_a_local_file_without_owner_is_refused(knowledge):
     _write_local(knowledge, "cni.yml", {k: v for k, v in LOCAL_CNI.items() if k != "owner"})
     with pytest.raises(ValueError, match="needs `owner`"):
         Catalogue.load(knowledge)
 
 
+@pytest.mark.unit
 def test_the_shipped_example_commune_is_local_and_clearly_fictitious():
     local = [p for p in Catalogue.load().procedures.values() if p.local]
     assert {p.id for p in local} >= {"horaires_mairie", "inscription_scolaire"}
@@ -80,7 +84,7 @@ def test_the_shipped_example_commune_is_local_and_clearly_fictitious():
                    for source in procedure.local.sources)
 
 
-@pytest.mark.server
+@pytest.mark.services
 def test_a_local_procedure_is_understood_after_training(assistant):
     assistant.say("local-cantine", "Bonjour")  # the first reply of a conversation is the notice
     reply = assistant.say("local-cantine", "comment se passe l'inscription à la cantine ?")

@@ -19,6 +19,8 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.server.locks import AtomicRedisLockStore
 from bot.tools.topology import LOCAL_SERVICES
 
+pytestmark = pytest.mark.services
+
 
 def redis_endpoint(key_prefix: str) -> EndpointConfig:
     def setting(name: str) -> str:

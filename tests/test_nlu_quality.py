@@ -4,9 +4,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.model
 
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
 # A regression floor, just under the measured value. It was 0.94 (measured 0.952 on the

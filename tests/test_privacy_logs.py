@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 
+import pytest
+
 from bot.privacy.logs import FAILED_PLACEHOLDER, LogRedactor, RedactingFilter
 from tests.test_stores import NAME, PHONE
+
+pytestmark = pytest.mark.unit
 
 
 def test_message_arguments_and_traceback_are_redacted():

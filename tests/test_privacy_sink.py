@@ -18,6 +18,8 @@ from bot.privacy.store import RedactingSQLTrackerStore
 from bot.tools.audit_report import render_report
 from tests.test_stores import DOMAIN, NAME, PHONE, user_message
 
+pytestmark = pytest.mark.unit
+
 DAY = 86400
 RETENTION = Retention({"conversations": 30, "analytics": 365, "receipts": 1095})
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.server.ratelimit import WINDOW_SECONDS, ClientAddress, RateLimiter
+
+pytestmark = pytest.mark.unit
 
 
 class Clock:

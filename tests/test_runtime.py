@@ -7,8 +7,12 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from bot.tools.inprocess import free_port
 from tests.conftest import GUICHET, PROJECT_ROOT
+
+pytestmark = pytest.mark.services
 
 
 def test_first_message_discloses_the_automated_assistant(assistant):

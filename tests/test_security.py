@@ -21,7 +21,7 @@ from bot.server.channels import citizen_text
 from tests.conftest import GUARDED_ENV
 from tests.test_canary import CONVERSATION, canaries_in, files_text, sqlite_rows
 
-pytestmark = pytest.mark.server
+pytestmark = pytest.mark.services
 
 WEBHOOK = "/webhooks/rest/webhook"
 AUDIT = "/webhooks/audit/report"

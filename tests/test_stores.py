@@ -15,6 +15,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from anonymization import Redactor
 from bot.privacy.store import ERASURE_ACTION, RedactingSQLTrackerStore
 
+pytestmark = pytest.mark.unit
+
 DOMAIN = Domain.load("domain.yml")
 NAME, PHONE = "Jeanne Dupontel", "06 12 34 56 78"
 

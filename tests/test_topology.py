@@ -24,6 +24,8 @@ from bot.tools.topology import Topology, database_rows, production_services, rab
 from tests.services import drain_queue
 from tests.test_canary import CONVERSATION, canaries_in
 
+pytestmark = pytest.mark.services
+
 # Self-contained questions (no follow-up), each with a recognisable mark in its answer.
 QUESTIONS = {
     "passeport pour un enfant de 10 ans, combien ?": "17 €",

@@ -19,10 +19,10 @@ from tests.test_widget import (  # noqa: F401 (browser and open_page are fixture
     open_with_keyboard,
 )
 
-pytestmark = pytest.mark.server
 PAGE = "/webhooks/widget/transparence.html"
 
 
+@pytest.mark.services
 def test_transparency_page_and_json_are_served(assistant):
     status, headers, body = assistant.exchange("GET", PAGE)
     assert status == 200 and headers["Content-Type"].startswith("text/html")
@@ -47,6 +47,7 @@ def test_transparency_page_and_json_are_served(assistant):
     assert "39 39" in page and facts["versions"]["guichet"] in page
 
 
+@pytest.mark.browser
 def test_transparency_page_has_no_wcag_violation(open_page, browser, assistant, tmp_path):  # noqa: F811
     page = open_page(bypass_csp=True)  # axe-core is injected as an inline script
     open_with_keyboard(page)

@@ -22,6 +22,7 @@ ALIAS_CARRIERS = ("bonjour, {}", "j'ai une question : {} ?", "{} svp")
 SITUATION_CARRIERS = ("{}", "bonjour, {}. que dois-je faire ?")
 
 
+@pytest.mark.unit
 def test_generated_nlu_is_up_to_date():
     """data/nlu/catalogue.yml is what the catalogue generates (`make train` rewrites it)."""
     assert OUTPUT.read_text(encoding="utf-8") == generate(), (
@@ -29,6 +30,7 @@ def test_generated_nlu_is_up_to_date():
     )
 
 
+@pytest.mark.unit
 def test_generated_nlu_names_every_procedure_and_annotates_aliases():
     nlu = yaml.safe_load(OUTPUT.read_text(encoding="utf-8"))["nlu"]
     annotated = set(re.findall(r'"value": "([a-z0-9_]+)"', OUTPUT.read_text(encoding="utf-8")))
@@ -39,6 +41,7 @@ def test_generated_nlu_names_every_procedure_and_annotates_aliases():
     assert {"ask_procedure", "ask_cost", "ask_eligibility", "ask_cost+ask_documents"} <= intents
 
 
+@pytest.mark.unit
 def test_hand_written_nlu_names_no_procedure_but_follow_ups():
     """Procedure vocabulary lives in the catalogue; the hand-written files keep general intents."""
     for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
@@ -49,6 +52,7 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
                 assert '"entity": "procedure"' not in block["examples"], (path, block["intent"])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("text", "procedure"),
     [
@@ -65,6 +69,7 @@ def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text,
     assert MATCHER.matches(text)[0].procedure == procedure
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "text", ["procuration pour le compte bancaire de ma mère", "un permis de chasse",
              "une entreprise de déménagement pas chère", "une retraite spirituelle"],
@@ -74,6 +79,7 @@ def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
     assert not named
 
 
+@pytest.mark.unit
 def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
     matches = tuple(MATCHER.matches("je voudrais me renseigner sur le logement et la caf"))
     assert matches and matches[0].score >= dialogue.MATCH_POSSIBLE
@@ -87,7 +93,7 @@ def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
     assert len(payloads) <= 3
 
 
-@pytest.mark.server
+@pytest.mark.services
 @pytest.mark.parametrize(
     ("question", "expected", "absent"),
     [
@@ -137,7 +143,7 @@ def _routing_items() -> list[dict]:
     return items
 
 
-@pytest.mark.server
+@pytest.mark.model
 def test_no_alias_or_situation_gets_a_bare_misunderstanding():
     """Every alias and situation, in a few carrier sentences, through the real dialogue
     (trained model and action server): none is met with a bare "je n'ai pas compris" or "hors

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-pytestmark = pytest.mark.server
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"

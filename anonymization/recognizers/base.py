@@ -54,7 +54,7 @@ class FrenchPatternRecognizer(PatternRecognizer):
         self, text: str, entities=None, nlp_artifacts=None, regex_flags=None
     ) -> list[RecognizerResult]:
         """Return the scored matches of all PATTERNS in text."""
-        results = []
+        results: list[RecognizerResult] = []
         if self.NEEDS_DIGIT and not _DIGIT.search(text):
             return results
         for pattern, regex in self._regexes:

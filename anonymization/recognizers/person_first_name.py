@@ -1,7 +1,6 @@
 """Person names starting with a known French first name, in any case, accents optional."""
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +8,7 @@ from presidio_analyzer import Pattern
 
 from anonymization.recognizers.base import FrenchPatternRecognizer
 from anonymization.recognizers.vocabulary import NOT_NAME_ALTERNATION, PARTICLE, WORD
+from anonymization.text import fold
 
 # Upper-case surname written before the first name: "DOS REIS Emmanuel".
 _UPPER_SURNAME = (
@@ -22,7 +22,7 @@ def _accent_optional(name: str) -> str:
     """'célina' -> 'c[ée]lina': users often drop accents, never add them."""
     parts = []
     for ch in name:
-        base = unicodedata.normalize("NFD", ch)[0]
+        base = fold(ch)  # the names are lower case
         parts.append(f"[{base}{ch}]" if base != ch else re.escape(ch))
     return "".join(parts)
 

@@ -40,7 +40,7 @@ from bot.privacy.events import FAILED, EventRedactor, sender_reference
 from bot.privacy.outbox import Outbox, not_yet_stored
 from bot.privacy.store import OUTAGE_ERRORS
 
-AnalyticsBase = declarative_base()
+AnalyticsBase: Any = declarative_base()  # SQLAlchemy 1.4 has no types for declarative bases
 
 
 class AnalyticsEvent(AnalyticsBase):
@@ -131,13 +131,9 @@ class RedactingSQLEventBroker(RedactingBroker):
         rows = [self._row(event, detections) for event, detections in events]
         if not rows:
             return
-        if not len(self.outbox):  # else queue behind the backlog, to keep the order
-            try:
+        with self.outbox.deliver_or_queue(rows, rows[0]["conversation"], OUTAGE_ERRORS) as now:
+            if now:
                 self._insert(rows)
-                return
-            except OUTAGE_ERRORS as error:
-                self.outbox.fault(error)
-        self.outbox.put(rows, key=rows[0]["conversation"])
 
     @staticmethod
     def _row(event: dict, detections: dict[str, int]) -> dict:
@@ -224,13 +220,10 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
         asyncio.run_coroutine_threadsafe(self._publish(message, headers), self._loop)
 
     async def _publish(self, event: dict, headers: dict[str, str] | None = None) -> None:
-        if not len(self.outbox):  # else queue behind the backlog, to keep the order
-            try:
+        # Any failure keeps the event (errors: Exception, the default).
+        with self.outbox.deliver_or_queue([{"event": event, "headers": headers}]) as now:
+            if now:
                 await self._confirmed_publish(event, headers)
-                return
-            except Exception as error:  # noqa: BLE001 (any failure: keep the event)
-                self.outbox.fault(error)
-        self.outbox.put([{"event": event, "headers": headers}])
 
     async def _confirmed_publish(self, event: dict, headers: dict[str, str] | None) -> None:
         if self._exchange is None:

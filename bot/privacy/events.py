@@ -8,8 +8,10 @@ published (`sender_reference`).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, OrderedDict
+from collections import Counter
 from typing import Any
+
+from cachetools import LRUCache
 
 from anonymization import Redactor
 
@@ -39,28 +41,21 @@ class EventRedactor:
         self.tally: Counter[str] = Counter()
         # Digests of texts already found free of personal data. Bot answers, slot values and
         # entity values repeat from turn to turn: this avoids analysing them again.
-        self._clean_digests: OrderedDict[bytes, None] = OrderedDict()
-        self._clean_cache_size = clean_cache_size
+        self._clean_digests: LRUCache[bytes, bool] = LRUCache(clean_cache_size)
 
     def text(self, value: Any, conversation_id: str) -> Any:
         if not isinstance(value, str) or not value:
             return value
         digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
-        if digest in self._clean_digests:
-            self._clean_digests.move_to_end(digest)
+        if self._clean_digests.get(digest):  # a hit counts as a use (least recent goes first)
             return value
         result = self.redactor.redact(value, conversation_id=conversation_id)
         self.tally.update(finding.entity_type for finding in result.entities)
         if result.failed:
             self.tally[FAILED] += 1  # the Redactor logs the failure itself
         elif not result.entities:
-            self._remember_clean(digest)
+            self._clean_digests[digest] = True
         return result.text
-
-    def _remember_clean(self, digest: bytes) -> None:
-        self._clean_digests[digest] = None
-        if len(self._clean_digests) > self._clean_cache_size:
-            self._clean_digests.popitem(last=False)
 
     def redact(self, data: dict, conversation_id: str) -> tuple[dict, dict[str, int]]:
         """The redacted event and what its redaction found (entity type -> count)."""

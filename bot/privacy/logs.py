@@ -17,11 +17,14 @@ import re
 import runpy
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from bot.settings import SENDER_ID
+
+if TYPE_CHECKING:
+    from anonymization import Redactor
 
 FAILED_PLACEHOLDER = "<REDACTION_FAILED>"
 SENDER_ID_IN_TEXT = re.compile(rf"(?<![0-9a-f]){SENDER_ID.pattern}(?![0-9a-f])")
@@ -31,7 +34,7 @@ class LogRedactor:
     """Redacts log text with the project's Redactor, loaded on first use, failing closed."""
 
     def __init__(self) -> None:
-        self._redactor = None
+        self._redactor: Redactor | None = None
         self._lock = threading.Lock()
         self._busy = threading.local()
 

@@ -96,6 +96,29 @@ class Outbox:
         if error is not None:
             self.fault(error)
 
+    @contextlib.contextmanager
+    def deliver_or_queue(self, items: list[dict], key: str | None = None,
+                         errors: tuple[type[BaseException], ...] = (Exception,)) -> Iterator[bool]:
+        """Deliver now, or queue behind the backlog, so that order is kept:
+
+            with outbox.deliver_or_queue(items, key, errors) as now:
+                if now:
+                    deliver()  # sync, or awaited
+
+        `now` is False while items wait: `items` then join the queue. A delivery that raises
+        one of `errors` (the service is down) records the fault and queues `items` instead.
+        Callers that must keep order with other threads hold `lock` around it.
+        """
+        if len(self):
+            yield False
+            self.put(items, key=key)
+            return
+        try:
+            yield True
+        except errors as error:
+            self.fault(error)
+            self.put(items, key=key)
+
     def items(self, key: str) -> list[dict]:
         """The queued items of one key, in order."""
         if not self.path.exists():

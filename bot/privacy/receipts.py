@@ -12,13 +12,14 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 logger = logging.getLogger(__name__)
-ReceiptBase = declarative_base()
+ReceiptBase: Any = declarative_base()  # SQLAlchemy 1.4 has no types for declarative bases
 
 
 @dataclass(frozen=True)

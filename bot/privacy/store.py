@@ -15,27 +15,23 @@ import logging
 import threading
 import time
 import weakref
-from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
 from anonymization import Redactor
-from bot import rasa_speedups
+from bot import rasa_compat
 from bot.privacy import logs as redacting_logs
 from bot.privacy.events import EventRedactor, sender_reference
 from bot.privacy.outbox import Outbox, not_yet_stored
 from bot.privacy.receipts import Receipt, Receipts
 from bot.privacy.retention import Retention, start_purge_thread
 
-# `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
-# store from endpoints.yml, before any message is handled.
-redacting_logs.install()
-rasa_speedups.install()
 logger = logging.getLogger(__name__)
 # Connection-level database errors: the server is down or restarting (not a bug of ours).
 OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -51,16 +47,12 @@ class StoredCounts:
     """
 
     def __init__(self, size: int) -> None:
-        self._counts: OrderedDict[str, tuple[weakref.ref, int]] = OrderedDict()
-        self._size = size
+        self._counts: LRUCache[str, tuple[weakref.ref, int]] = LRUCache(size)
         self._lock = threading.Lock()  # the event loop and the erasure/purge threads
 
     def put(self, tracker: DialogueStateTracker, count: int) -> None:
         with self._lock:
             self._counts[tracker.sender_id] = (weakref.ref(tracker), count)
-            self._counts.move_to_end(tracker.sender_id)
-            while len(self._counts) > self._size:
-                self._counts.popitem(last=False)
 
     def get(self, tracker: DialogueStateTracker) -> int | None:
         with self._lock:
@@ -93,6 +85,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         outage_cache_size: int = 1000,
         **kwargs: Any,
     ) -> None:
+        # `guichet run` installs both first (python -m bot.server); a bare `rasa run` gets them
+        # here, when it builds this store from endpoints.yml, before any message is handled.
+        redacting_logs.install()
+        rasa_compat.install()
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
         self.retention = retention or Retention.load()
@@ -103,8 +99,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.erasures = Outbox(f"erasures {database}", self._erase_queued)
         # ...and the conversations this process last saw stay in memory (redacted rows), so
         # that a turn during an outage still has its context.
-        self._recent: OrderedDict[str, list[str]] = OrderedDict()
-        self._recent_size = outage_cache_size
+        self._recent: LRUCache[str, list[str]] = LRUCache(outage_cache_size)
         self._stored_counts = StoredCounts(outage_cache_size)
         # Sessions whose statements commit by themselves, for the work of every turn, done in
         # one statement each (a read, one multi-row INSERT) and so atomic alone: no BEGIN,
@@ -158,15 +153,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _store(self, sender_id: str, rows: list[str]) -> None:
         """Insert redacted rows, or queue them if the database is down or a backlog waits."""
+        queued = [{"sender_id": sender_id, "data": row} for row in rows]
         with self.outbox.lock:  # nothing reaches the database ahead of what is queued
-            if not len(self.outbox):
-                try:
+            with self.outbox.deliver_or_queue(queued, sender_id, OUTAGE_ERRORS) as now:
+                if now:
                     self._insert([(sender_id, row) for row in rows])
-                    return
-                except OUTAGE_ERRORS as error:
-                    self.outbox.fault(error)
-            self.outbox.put([{"sender_id": sender_id, "data": row} for row in rows],
-                            key=sender_id)
 
     def _insert(self, rows: list[tuple[str, str]], queued: bool = False) -> None:
         """Insert (sender id, redacted event) rows in one statement. `queued` rows come from
@@ -210,13 +201,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         Only `replace` (a full read) adds a conversation: a partial one would miscount.
         """
         if replace:
-            self._recent[sender_id] = []
-        elif sender_id not in self._recent:
-            return
-        self._recent[sender_id].extend(rows)
-        self._recent.move_to_end(sender_id)
-        while len(self._recent) > self._recent_size:
-            self._recent.popitem(last=False)
+            self._recent[sender_id] = list(rows)
+        elif sender_id in self._recent:
+            self._recent[sender_id].extend(rows)  # the lookup makes it the most recent
 
     def _outage_view(self, sender_id: str) -> list[str]:
         """The latest session as this process knows it: rows last seen stored, then queued."""

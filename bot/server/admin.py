@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_compat
 from bot.privacy import audit as audit_figures
 from bot.server.channels import SECURITY_HEADERS
 from bot.server.erasure import redacting_store
@@ -62,7 +63,8 @@ class AuditChannel(InputChannel):
                 start = audit_figures.day_start(since)
             except ValueError:
                 return _error(400, "since must be a date, YYYY-MM-DD")
-            sink = redacting_store(request.app.ctx.agent.tracker_store).event_broker
+            agent = rasa_compat.server_agent(request.app)
+            sink = redacting_store(agent.tracker_store).event_broker
             if not hasattr(sink, "session"):
                 return _error(503, "the audit needs the SQL analytics sink (event_broker)")
             figures = audit_figures.compute_figures(sink, start)

@@ -28,7 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_speedups
+from bot import rasa_compat
+from bot.rasa_compat import speedups
 from bot.server.ratelimit import ClientAddress, RateLimiter
 from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 
@@ -118,7 +119,7 @@ async def _record_feedback(request: Request) -> HTTPResponse:
             or value not in FEEDBACK_VALUES:
         return response.json({"error": "sender (32 hex) and value (up|down) are required"},
                              status=400, headers=SECURITY_HEADERS)
-    agent = request.app.ctx.agent
+    agent = rasa_compat.server_agent(request.app)
     async with agent.lock_store.lock(sender):
         tracker = await agent.processor.get_tracker(sender)
         if not tracker.events:
@@ -185,7 +186,7 @@ class GuardedRestInput(RestInput):
 
         @webhook.listener("after_server_start")  # Rasa loads the model before this
         async def freeze_startup_heap(_app, _loop) -> None:
-            rasa_speedups.freeze_startup_heap()
+            speedups.freeze_startup_heap()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_compat
 from bot.privacy.store import RedactingSQLTrackerStore
 from bot.settings import SENDER_ID
 
@@ -22,7 +23,7 @@ from bot.settings import SENDER_ID
 def redacting_store(tracker_store: Any) -> RedactingSQLTrackerStore:
     """Our store behind Rasa's wrappers (fail-safe and awaitable tracker stores)."""
     while not isinstance(tracker_store, RedactingSQLTrackerStore):
-        inner = getattr(tracker_store, "_tracker_store", None)
+        inner = rasa_compat.wrapped_tracker_store(tracker_store)
         if inner is None:
             raise LookupError("the tracker store is not bot.privacy.store.RedactingSQLTrackerStore")
         tracker_store = inner
@@ -45,7 +46,7 @@ class ErasureChannel(InputChannel):
         async def erase(request: Request, sender_id: str) -> HTTPResponse:
             if not SENDER_ID.fullmatch(sender_id):
                 return response.json({"error": "not a conversation id"}, status=404)
-            store = redacting_store(request.app.ctx.agent.tracker_store)
+            store = redacting_store(rasa_compat.server_agent(request.app).tracker_store)
             return response.json(store.erase(sender_id).as_dict())
 
         return erasure

@@ -25,8 +25,10 @@ SHUTDOWN_TIMEOUT_SECONDS = 20
 # Seconds before restarting an action server that stopped: 1 s, then longer if it keeps failing.
 RESTART_DELAYS_SECONDS = (1, 2, 5)
 STABLE_SECONDS = 60  # an action server up this long starts again from the shortest delay
-# Both servers run with redacted logging (bot/privacy/logs.py).
+# Both servers run with redacted logging (bot/privacy/logs.py); the Rasa server also with the
+# Rasa compatibility layer (bot/rasa_compat), both installed by `python -m bot.server`.
 REDACTED_LOGS = [sys.executable, "-m", "bot.privacy.logs"]
+RASA_SERVER = [sys.executable, "-m", "bot.server", "rasa"]
 
 
 class LaunchError(Exception):
@@ -142,7 +144,7 @@ def start_action_server(port: int, env: dict[str, str], **popen_options) -> subp
 
 def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
     command = [
-        *REDACTED_LOGS, "rasa", "run", "--model", str(settings.model),
+        *RASA_SERVER, "run", "--model", str(settings.model),
         "--interface", settings.host, "--port", str(settings.port),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
     ]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from cachetools import TTLCache
 
 WINDOW_SECONDS = 60.0
 MAX_KEYS = 50_000  # ~100 bytes a key: a few MB at most, whatever the traffic
@@ -35,7 +36,8 @@ class RateLimiter:
         self.per_minute = per_minute
         self.max_keys = max_keys
         self._clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()  # least recently used first
+        # Least recently used first; a key idle for the window has a full bucket: dropped.
+        self._buckets: TTLCache[str, _Bucket] = TTLCache(max_keys, WINDOW_SECONDS, timer=clock)
 
     def __len__(self) -> int:
         return len(self._buckets)
@@ -45,25 +47,15 @@ class RateLimiter:
         if self.per_minute <= 0:
             return 0
         now = self._clock()
-        self._evict_idle(now)
         rate = self.per_minute / WINDOW_SECONDS
-        bucket = self._buckets.pop(key, None) or _Bucket(float(self.per_minute), now)
+        bucket = self._buckets.get(key) or _Bucket(float(self.per_minute), now)
         bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.updated) * rate)
         bucket.updated = now
-        self._buckets[key] = bucket
-        if len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
+        self._buckets[key] = bucket  # used now: dropped a window after, or when least recent
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             return 0
         return max(1, math.ceil((1 - bucket.tokens) / rate))
-
-    def _evict_idle(self, now: float) -> None:
-        while self._buckets:
-            oldest = next(iter(self._buckets.values()))
-            if now - oldest.updated < WINDOW_SECONDS:
-                return
-            self._buckets.popitem(last=False)
 
 
 def _networks(proxies: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

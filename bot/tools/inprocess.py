@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+from bot import rasa_compat
 from bot.server import launcher
 from bot.settings import Settings
 
@@ -51,6 +52,7 @@ async def load_agent(settings: Settings, **endpoint_configs: Any):
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
 
+    rasa_compat.install()  # as the server does: the version check and the speed-ups
     # Rasa's debug output repeats user text: keep the terminal to warnings only.
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)

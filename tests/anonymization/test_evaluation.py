@@ -8,6 +8,8 @@ import pytest
 
 from evaluation.scoring import CORPORA, LeakScores, leaks
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,6 +10,8 @@ from stdnum.fr import nif, nir, siren, siret
 from anonymization.text import fold
 from evaluation.scoring import HANDWRITTEN_CORPUS, load_corpus
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "anonymization"
 RECORDS = load_corpus(ROOT / HANDWRITTEN_CORPUS)

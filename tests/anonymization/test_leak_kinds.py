@@ -5,6 +5,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 LEAK_KINDS = {
     # 1. French-shaped numbers in ranges not allocated today, in every written form.
     "unallocated phone": [

@@ -11,6 +11,8 @@ import yaml
 from anonymization import Policy, PolicyError, Redactor
 from anonymization.policy import DEFAULT_POLICY
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 GUICHET = Path(sys.executable).with_name("guichet")
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 # (text, expected entity type, expected value or None when nothing must be found)
 CASES = {
     "FR_NIR": [

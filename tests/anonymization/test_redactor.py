@@ -10,6 +10,8 @@ import pytest
 from anonymization import Policy, PolicyError, Redactor
 from anonymization.placeholders import PlaceholderRegistry
 
+pytestmark = pytest.mark.unit
+
 
 def test_empty_text(redactor):
     result = redactor.redact("")

@@ -25,7 +25,8 @@ showed as p99 turn latencies near one second. `freeze_startup_heap` moves what e
 the server has started out of the collector's reach (gc.freeze): full collections then take
 about 20 ms. bot.server.channels calls it when the server has started, after Rasa loaded the model.
 
-1 to 3 are installed by bot.privacy.store when Rasa loads the tracker store from endpoints.yml.
+1 to 3 are applied by `bot.rasa_compat.install()`, with the other uses of Rasa's private names.
+Each has a test that its result is Rasa's own (tests/test_speedups.py).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def _response_validator():
     return validator_class(schema)
 
 
-def install() -> None:
+def apply() -> None:
+    """Install 1 to 3 (idempotent; `bot.rasa_compat.install()` calls it after the version check)."""
     _install_cached_validation()
     _install_cached_event_classes()
     _install_nlu_docs_without_ner()
@@ -79,6 +81,7 @@ def _install_cached_event_classes() -> None:
         return
     found: dict[str, type] = {}
 
+    @functools.wraps(rasa_resolve)
     def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
         event_class = found.get(type_name)
         if event_class is None:
@@ -98,6 +101,7 @@ def _install_cached_validation() -> None:
     if getattr(rasa_validate, "guichet_cached", False):
         return
 
+    @functools.wraps(rasa_validate)
     def validate_action_result(self, result: dict[str, Any]) -> bool:
         if _response_validator().is_valid(result):
             return True
