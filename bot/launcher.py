@@ -34,7 +34,14 @@ class LaunchError(Exception):
 
 
 def ensure_port_free(host: str, port: int) -> None:
+    """Report in one line a port that another process listens on.
+
+    The probe binds like the servers do (Sanic's asyncio server sets SO_REUSEADDR): the
+    TIME_WAIT connections a stopped server leaves behind for a minute do not block a
+    restart, a listening socket does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -147,8 +154,9 @@ def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
     ]
     if settings.admin_token:
-        # Rasa's HTTP API (trackers, models) only behind a token, with Rasa's own mechanism.
-        command += ["--enable-api", "--auth-token", settings.admin_token]
+        # Rasa's HTTP API (trackers, models) behind the token, which the server reads from
+        # the environment or its file, never from this command line (bot/api_auth.py).
+        command += ["--enable-api"]
     return [*command, "--cors", *settings.cors_origins]  # last: --cors takes a list
 
 
