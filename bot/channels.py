@@ -26,7 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_speedups
+from bot import api_auth, rasa_speedups
 from bot.ratelimit import ClientAddress, RateLimiter
 from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 
@@ -266,3 +266,8 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:  # a lone surrogate, e.g. from a "\ud800" JSON escape
         return False
     return True
+
+
+# Rasa loads this module (credentials.yml) before it builds its app: the admin token's rules
+# apply to `guichet run` and to a bare `rasa run` alike (bot/api_auth.py).
+api_auth.install(SECURITY_HEADERS)
