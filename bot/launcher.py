@@ -101,6 +101,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
     for threads in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS",
                     "OMP_NUM_THREADS"):
         env.setdefault(threads, "1")
+    # The action server logs at Rasa's level (rasa_sdk's coloredlogs reads this variable).
+    if "LOG_LEVEL" in env:
+        env.setdefault("COLOREDLOGS_LOG_LEVEL", env["LOG_LEVEL"])
     env.setdefault("GUICHET_ACTION_ENDPOINT_URL", local_action_url(settings))
     env.setdefault(
         "GUICHET_PRIVACY_NOTICE_URL", f"{settings.base_url}/webhooks/widget/confidentialite.html"
