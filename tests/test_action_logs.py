@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import rasa_sdk
 
-from bot import launcher
-from bot.inprocess import free_port
+from bot.server import launcher
+from bot.tools.inprocess import free_port
 from tests.conftest import PROJECT_ROOT, start_assistant, stop_assistant
 from tests.test_canary import CONVERSATION, canaries_in
 

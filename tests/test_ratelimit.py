@@ -9,8 +9,8 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bot.ratelimit import WINDOW_SECONDS, ClientAddress, RateLimiter
-from bot.topology import NGINX_TEMPLATE, Topology
+from bot.server.ratelimit import WINDOW_SECONDS, ClientAddress, RateLimiter
+from bot.tools.topology import NGINX_TEMPLATE, Topology
 
 
 class Clock:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import launcher
-from bot.inprocess import free_port
+from bot.server import launcher
+from bot.tools.inprocess import free_port
 from tests.conftest import GUICHET, PROJECT_ROOT, start_assistant, stop_assistant
 
 

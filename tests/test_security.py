@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import api_auth
-from bot.channels import citizen_text
-from bot.inprocess import free_port
+from bot.server import api_auth
+from bot.server.channels import citizen_text
+from bot.tools.inprocess import free_port
 from tests.conftest import ADMIN_TOKEN, GUARDED_ENV, PROJECT_ROOT
 from tests.test_canary import CONVERSATION, canaries_in, files_text, sqlite_rows
 

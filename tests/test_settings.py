@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import api_auth
-from bot.channels import GuardedRestInput
+from bot.server import api_auth
+from bot.server.channels import GuardedRestInput
 from bot.settings import DIRECT_RATE_LIMIT_PER_IP, Settings
 
 
