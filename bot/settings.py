@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The widget's sender ids: 128 random bits in hexadecimal (see static/guichet.js). Such an id
 # is also the citizen's erasure token, so logs mask it.
 SENDER_ID = re.compile(r"[0-9a-f]{32}")
+# Messages per minute and client address when the server is reached directly, with no
+# trusted proxy in front (a laptop, a test); behind one the per-address limit is off.
+DIRECT_RATE_LIMIT_PER_IP = 120
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -19,6 +22,17 @@ def _env_list(name: str, default: str) -> list[str]:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
+
+
+def _admin_token() -> str:
+    """The contents of GUICHET_ADMIN_TOKEN_FILE (a mounted secret), else GUICHET_ADMIN_TOKEN.
+
+    Never a command-line argument: the process list shows those to every user of the host.
+    """
+    path = os.environ.get("GUICHET_ADMIN_TOKEN_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get("GUICHET_ADMIN_TOKEN", "")
 
 
 @dataclass(frozen=True)
@@ -48,8 +62,9 @@ class Settings:
     rate_limit_per_sender: int = field(
         default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_SENDER", 20)
     )
+    # Unset (-1): off behind a trusted proxy, DIRECT_RATE_LIMIT_PER_IP without (docs/security.md).
     rate_limit_per_ip: int = field(
-        default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_IP", 120)
+        default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_IP", -1)
     )
     max_message_chars: int = field(
         default_factory=lambda: _env_int("GUICHET_MAX_MESSAGE_CHARS", 2000)
@@ -59,9 +74,15 @@ class Settings:
         default_factory=lambda: _env_list("GUICHET_TRUSTED_PROXIES", "")
     )
     # Bearer token of the audit endpoint and of Rasa's HTTP API; empty: both are off.
-    admin_token: str = field(
-        default_factory=lambda: os.environ.get("GUICHET_ADMIN_TOKEN", ""), repr=False
-    )
+    admin_token: str = field(default_factory=_admin_token, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.rate_limit_per_ip < 0:
+            # Behind a load balancer, many citizens share one address (a France Services
+            # office, a mobile carrier): the balancer's global limit and the per-sender limit
+            # protect the service instead.
+            default = 0 if self.trusted_proxies else DIRECT_RATE_LIMIT_PER_IP
+            object.__setattr__(self, "rate_limit_per_ip", default)
 
     @property
     def cors_origins(self) -> list[str]:

@@ -88,8 +88,9 @@ class RunningAssistant:
 
 
 def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> RunningAssistant:
-    """Start `guichet run` on free ports; `extra_env` e.g. LOG_LEVEL or GUICHET_ENDPOINTS."""
-    port = free_port()
+    """Start `guichet run` on free ports (unless `extra_env` sets GUICHET_PORT and
+    GUICHET_ACTIONS_PORT); `extra_env` e.g. LOG_LEVEL or GUICHET_ENDPOINTS."""
+    port = int((extra_env or {}).get("GUICHET_PORT") or free_port())
     netguard_log = data_dir / "netguard.log"
     env = dict(os.environ)
     env.update(
@@ -163,18 +164,23 @@ def assistant(tmp_path_factory) -> RunningAssistant:
     stop_assistant(running)
 
 
-# The production defaults (rate limits on), an admin token and a website allowed by CORS.
+# The production limits (the per-IP one set explicitly: behind a trusted proxy it is off by
+# default), an admin token in a secret file and a website allowed by CORS.
 # Requests from the tests come through a "trusted proxy" (loopback), so each test can act
 # as its own client address with X-Forwarded-For.
 GUARDED_ENV = {
     "GUICHET_RATE_LIMIT_PER_SENDER": "20", "GUICHET_RATE_LIMIT_PER_IP": "120",
     "GUICHET_MAX_MESSAGE_CHARS": "2000", "GUICHET_TRUSTED_PROXIES": "127.0.0.1",
-    "GUICHET_ADMIN_TOKEN": "test-admin-token", "GUICHET_CORS_ORIGINS": "https://mairie.example",
+    "GUICHET_CORS_ORIGINS": "https://mairie.example",
 }
+ADMIN_TOKEN = "test-admin-token"  # noqa: S105 (a test token)
 
 
 @pytest.fixture(scope="session")
 def guarded_assistant(tmp_path_factory) -> RunningAssistant:
-    running = start_assistant(tmp_path_factory.mktemp("guarded"), GUARDED_ENV)
+    token_file = tmp_path_factory.mktemp("secrets") / "admin-token"
+    token_file.write_text(ADMIN_TOKEN + "\n", encoding="utf-8")
+    running = start_assistant(tmp_path_factory.mktemp("guarded"),
+                              {**GUARDED_ENV, "GUICHET_ADMIN_TOKEN_FILE": str(token_file)})
     yield running
     stop_assistant(running)

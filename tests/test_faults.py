@@ -1,4 +1,5 @@
-"""Fault tests: PostgreSQL or RabbitMQ stops in the middle of a conversation with personal data.
+"""Fault tests: PostgreSQL or RabbitMQ stops in the middle of a conversation with personal data,
+or PostgreSQL is down when the server starts.
 
 The assistant runs for real (`guichet run`) against servers that the tests own (tests/services.py)
 and stop mid-conversation. It must keep answering with the conversation's context, write no
@@ -21,6 +22,7 @@ import pytest
 import yaml
 
 from bot.privacy import outbox
+from bot.tools.topology import production_services, rabbitmq_connection
 from tests.conftest import start_assistant, stop_assistant
 from tests.services import drain_queue, postgres, rabbitmq  # noqa: F401 (fixtures)
 from tests.test_canary import CONVERSATION, canaries_in, files_text, rows_text, sqlite_rows
@@ -157,3 +159,44 @@ def test_rabbitmq_outage_loses_nothing_and_writes_no_personal_data(tmp_path, rab
     assert same_events(list(unique.values()), tracker_events)
     queued = "\n".join(message.body.decode() for message in messages)
     assert canaries_in(queued + sqlite_rows(data_dir) + log + files_text(data_dir)) == []
+
+
+def test_server_starts_while_postgresql_is_down_and_delivers_when_it_returns(
+    tmp_path, postgres,  # noqa: F811
+):
+    """The production endpoints (PostgreSQL, Redis locks, RabbitMQ), the test's PostgreSQL
+    down before the server starts: it starts, answers with context from the first message,
+    queues the redacted events, creates its tables and delivers them once PostgreSQL is up."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    postgres.stop()
+    with production_services() as env:
+        env.update(GUICHET_DB_HOST="127.0.0.1", GUICHET_DB_PORT=str(postgres.port),
+                   GUICHET_DB_NAME=postgres.database, GUICHET_DB_USER="postgres",
+                   GUICHET_DB_PASSWORD="")
+        assistant = start_assistant(data_dir, env)
+        sender = uuid.uuid4().hex
+        try:
+            replies = [assistant.say(sender, text) for text in BEFORE + DURING]
+            backlog = wait_for_queued(data_dir, "tracker store")
+            assert sum(backlog.values()) > 0
+            postgres.start()
+            wait_for_empty_outbox(data_dir)
+            replies += [assistant.say(sender, text) for text in AFTER]
+        finally:
+            stop_assistant(assistant)
+        published = asyncio.run(
+            drain_queue(rabbitmq_connection(env), env["GUICHET_RABBITMQ_QUEUE"])
+        )
+    assert_answers_kept_their_context(replies)
+    log = "".join(assistant.output)
+    assert "unavailable" in log and "queued events delivered" in log
+    with psycopg2.connect(**postgres.connection) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        events = [json.loads(data) for (data,) in cursor.fetchall()]
+        stored = rows_text(connection, ["events", "privacy_receipts"])
+    connection.close()
+    assert_stored_once_in_order(events)
+    queued = "\n".join(message.body.decode() for message in published)
+    assert canaries_in(stored + queued + log + files_text(data_dir)) == []

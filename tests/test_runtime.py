@@ -6,11 +6,14 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 
 import pytest
 
+from bot.server import launcher
 from bot.tools.inprocess import free_port
-from tests.conftest import GUICHET, PROJECT_ROOT
+from tests.conftest import GUICHET, PROJECT_ROOT, start_assistant, stop_assistant
 
 pytestmark = pytest.mark.services
 
@@ -89,3 +92,40 @@ def test_port_in_use_gives_one_line_error(tmp_path):
         f"guichet: port {port} on 127.0.0.1 is not available (Address already in use); "
         "choose another with --port / --actions-port"
     ]
+
+
+def ports_in_time_wait() -> set[int]:
+    """Local IPv4 ports with a closed connection waiting in TIME_WAIT (state 06)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return {int(fields[1].rsplit(":", 1)[1], 16)
+            for fields in map(str.split, lines) if fields[3] == "06"}
+
+
+def test_a_port_whose_server_closed_connections_is_free_at_once():
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Sanic does
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()  # the server closes first: its end waits in TIME_WAIT
+            assert client.recv(1) == b""
+    assert port in ports_in_time_wait()
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))  # the old probe's bind: refused for a minute
+    launcher.ensure_port_free("127.0.0.1", port)
+
+
+@pytest.mark.server
+def test_stop_then_immediate_restart_on_the_same_ports(tmp_path):
+    ports = {"GUICHET_PORT": str(free_port()), "GUICHET_ACTIONS_PORT": str(free_port())}
+    first = start_assistant(tmp_path, ports)
+    first.say(uuid.uuid4().hex, "Bonjour")
+    assert stop_assistant(first) == 0
+    assert int(ports["GUICHET_PORT"]) in ports_in_time_wait(), "the restart must meet TIME_WAIT"
+    second = start_assistant(tmp_path, ports)
+    try:
+        assert "assistant automatisé" in second.say(uuid.uuid4().hex, "Bonjour")
+    finally:
+        assert stop_assistant(second) == 0

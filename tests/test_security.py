@@ -11,21 +11,26 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from bot.server import api_auth
 from bot.server.channels import citizen_text
-from tests.conftest import GUARDED_ENV
+from bot.tools.inprocess import free_port
+from tests.conftest import ADMIN_TOKEN, GUARDED_ENV, PROJECT_ROOT
 from tests.test_canary import CONVERSATION, canaries_in, files_text, sqlite_rows
 
 pytestmark = pytest.mark.services
 
 WEBHOOK = "/webhooks/rest/webhook"
 AUDIT = "/webhooks/audit/report"
-TOKEN = GUARDED_ENV["GUICHET_ADMIN_TOKEN"]
+TOKEN = ADMIN_TOKEN
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
 ALLOWED_ORIGIN = GUARDED_ENV["GUICHET_CORS_ORIGINS"]
 RECOVERY_TIMEOUT_SECONDS = 120
 # Questions that need the action server, with the canaries of test_canary in them.
@@ -101,11 +106,60 @@ def test_audit_report_requires_the_admin_token(guarded_assistant, assistant):
     assert assistant.exchange("GET", AUDIT, headers=right)[0] == 403
 
 
-def test_rasa_http_api_is_on_only_with_the_token(guarded_assistant, assistant):
-    assert guarded_assistant.exchange("GET", "/status")[0] == 401
-    assert guarded_assistant.exchange("GET", "/status?token=wrong")[0] == 401
-    assert guarded_assistant.exchange("GET", f"/status?token={TOKEN}")[0] == 200
-    assert assistant.exchange("GET", "/status")[0] == 404, "no token: no API at all"
+def test_rasa_http_api_takes_the_token_from_the_authorization_header_only(
+    guarded_assistant, assistant,
+):
+    status, headers, _ = guarded_assistant.exchange("GET", "/status")
+    assert status == 401 and headers["WWW-Authenticate"] == "Bearer"
+    for wrong in ("not-the-token", TOKEN[:-1], TOKEN + "x", ""):
+        assert guarded_assistant.exchange(
+            "GET", "/status", headers={"Authorization": f"Bearer {wrong}"})[0] == 401
+    assert guarded_assistant.exchange("GET", "/status", headers={"Authorization": TOKEN})[0] == 401
+    assert guarded_assistant.exchange("GET", "/status", headers=BEARER)[0] == 200
+    assert assistant.exchange("GET", "/status", headers=BEARER)[0] == 404, "no token: no API"
+
+
+# One route of each kind: Rasa's own, its API, and every channel of credentials.yml.
+ROUTES = [
+    ("GET", "/"), ("GET", "/version"), ("GET", "/status"),
+    ("GET", f"/conversations/{uuid.uuid4().hex}/tracker"),
+    ("GET", "/webhooks/rest/"), ("POST", WEBHOOK), ("GET", "/webhooks/widget/index.html"),
+    ("POST", "/webhooks/widget/feedback"),
+    ("DELETE", f"/webhooks/erasure/conversations/{'0' * 32}"), ("GET", AUDIT),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+@pytest.mark.parametrize("query", [f"token={TOKEN}", "token=", "since=2026-01-01&Token=x"])
+def test_a_token_in_the_url_is_refused_on_every_route(guarded_assistant, method, path, query):
+    body = json.dumps({"sender": uuid.uuid4().hex, "message": "merci"}).encode()
+    status, headers, answer = guarded_assistant.exchange(
+        method, f"{path}?{query}", body if method == "POST" else None,
+        {**BEARER, **client(9), "Content-Type": "application/json"},
+    )
+    assert status == 400, answer  # even with the right header: the URL has leaked already
+    assert json.loads(answer) == {"error": api_auth.REFUSED_IN_URL}
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_token_is_in_no_process_list(guarded_assistant):
+    pids = [guarded_assistant.process.pid, guarded_assistant.server_pid("rasa run"),
+            guarded_assistant.server_pid("rasa_sdk")]
+    command_lines = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in pids]
+    assert all(TOKEN.encode() not in line for line in command_lines)
+    assert b"--enable-api" in command_lines[1] and b"--auth-token" not in command_lines[1]
+
+
+def test_a_token_on_rasas_command_line_stops_the_server_at_once(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", "on-the-cmdline",
+         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--port", str(free_port()),
+         "--model", str(tmp_path / "none.tar.gz")],
+        cwd=PROJECT_ROOT, env=dict(os.environ, GUICHET_DATA_DIR=str(tmp_path)),
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == api_auth.REFUSED_ON_COMMAND_LINE
 
 
 @pytest.mark.parametrize(("origin", "allowed"), [

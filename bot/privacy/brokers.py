@@ -37,8 +37,7 @@ from sqlalchemy.orm import declarative_base, sessionmaker
 
 from anonymization import Redactor
 from bot.privacy.events import FAILED, EventRedactor, sender_reference
-from bot.privacy.outbox import Outbox, not_yet_stored
-from bot.privacy.store import OUTAGE_ERRORS
+from bot.privacy.outbox import OUTAGE_ERRORS, LazySchema, Outbox, not_yet_stored
 
 AnalyticsBase: Any = declarative_base()  # SQLAlchemy 1.4 has no types for declarative bases
 
@@ -102,12 +101,13 @@ class RedactingSQLEventBroker(RedactingBroker):
                  password: str | None = None) -> None:
         url = SQLTrackerStore.get_db_url(dialect, host, port, db, username, password)
         self.engine = sa.create_engine(url)
-        AnalyticsBase.metadata.create_all(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
         self.outbox = Outbox(
             f"analytics {self.engine.url.render_as_string(hide_password=True)}",
             self._insert_queued,
         )
+        self.schema = LazySchema(self.engine, AnalyticsBase.metadata)
+        self.schema.ensure_at_start(self.outbox)
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,
@@ -116,6 +116,7 @@ class RedactingSQLEventBroker(RedactingBroker):
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Any]:
+        self.schema.ensure()
         session = self.sessionmaker()
         try:
             yield session

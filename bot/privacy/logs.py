@@ -12,11 +12,15 @@ the launcher starts both servers this way.
 
 from __future__ import annotations
 
+import dataclasses
+import http
 import logging
 import re
 import runpy
 import sys
 import threading
+import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -28,6 +32,82 @@ if TYPE_CHECKING:
 
 FAILED_PLACEHOLDER = "<REDACTION_FAILED>"
 SENDER_ID_IN_TEXT = re.compile(rf"(?<![0-9a-f]){SENDER_ID.pattern}(?![0-9a-f])")
+
+
+# English words of library messages that the French name recognizers take for surnames
+# (measured: "Cannot connect to host", "[Errno 111]", "Ignoring ..."): never anyone's name.
+LOG_WORDS = ("Cannot", "Could", "Couldn't", "Errno", "Ignoring", "Sanic", "Sender", "Outbox",
+             "Cursor")
+# Words of a log template that a detected name may run into past the closing quote of the
+# value it was found in ("user message 'je suis Marie Dupont' with intent").
+LOG_CONNECTORS = ("with", "from", "for", "in", "to", "at", "by", "is", "was", "and", "of", "on")
+_EXCEPTION_NAME = r"(?:[A-Za-z_]\w*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt)"
+_STATUS_PHRASES = "|".join(
+    sorted((re.escape(status.phrase) for status in http.HTTPStatus), key=len, reverse=True)
+)
+_CODE = re.compile(
+    rf"(?P<exception>(?<![\w@.]){_EXCEPTION_NAME}(?![\w@]))"
+    # a dotted path, kept only when it starts with a module of this process (`code_spans`)
+    r"|(?P<dotted>(?<![\w@./-])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w@-]))"
+    rf"|(?P<status>HTTP/\d(?:\.\d)?\"? \d{{3}}(?: (?:{_STATUS_PHRASES}))?)"
+    rf"|(?P<word>(?<![\w'])(?:{'|'.join(map(re.escape, LOG_WORDS))})(?![\w']))"
+)
+_CLOSING_QUOTE_TAIL = re.compile(rf"['\"](?:\s+(?:{'|'.join(LOG_CONNECTORS)}))?\s*$")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names exception classes or modules of this process, has an HTTP status
+    line, or one of LOG_WORDS: code, never personal data."""
+    return [
+        match.span() for match in _CODE.finditer(text)
+        if match.lastgroup != "dotted" or match.group().split(".", 1)[0] in sys.modules
+    ]
+
+
+def readable(text: str, findings: list) -> list:
+    """The redactor's findings in a log text, minus those inside code (`code_spans`), each
+    cut at the closing quote of the value it was found in."""
+    code = code_spans(text)
+    kept = []
+    for finding in findings:
+        if any(start <= finding.start and finding.end <= end for start, end in code):
+            continue
+        tail = _CLOSING_QUOTE_TAIL.search(text, finding.start, finding.end)
+        if tail is not None and tail.start() > finding.start:
+            finding = dataclasses.replace(finding, end=tail.start())
+        kept.append(finding)
+    return kept
+
+
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _qualified_name(exception_type: type) -> str:
+    module, name = exception_type.__module__, exception_type.__qualname__
+    return name if module in ("__main__", "builtins") else f"{module}.{name}"
+
+
+def readable_traceback(exception: traceback.TracebackException,
+                       redact: Callable[[str], str]) -> str:
+    """Python's rendering of an exception and its chain with only the exception messages
+    redacted: the frames (file, line, function, source line) come from the code on disk."""
+    parts = []
+    if exception.__cause__ is not None:
+        parts += [readable_traceback(exception.__cause__, redact), _CAUSE]
+    elif exception.__context__ is not None and not exception.__suppress_context__:
+        parts += [readable_traceback(exception.__context__, redact), _CONTEXT]
+    if exception.stack:
+        parts += ["Traceback (most recent call last):\n", *exception.stack.format()]
+    name = _qualified_name(exception.exc_type)
+    only = "".join(exception.format_exception_only())
+    if only.rstrip("\n") == name:
+        parts.append(only)
+    elif only.startswith(name + ": "):
+        parts.append(f"{name}: {redact(only[len(name) + 2:].rstrip())}\n")
+    else:  # a SyntaxError's source and caret lines, an exception group...: all redacted
+        parts.append(redact(only))
+    return "".join(parts)
 
 
 class LogRedactor:
@@ -44,7 +124,7 @@ class LogRedactor:
             return FAILED_PLACEHOLDER
         self._busy.active = True
         try:
-            redacted = self._redactor_instance().redact(text).text
+            redacted = self._redactor_instance().redact(text, refine=readable).text
             return SENDER_ID_IN_TEXT.sub("<SENDER_ID>", redacted)
         except Exception:  # noqa: BLE001 (fail closed: never print the raw text)
             return FAILED_PLACEHOLDER
@@ -70,7 +150,11 @@ class LogRedactor:
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces a record's message (and traceback) by its redacted rendering."""
+    """Replaces a record's message (and traceback) by its redacted rendering.
+
+    Code stays readable: the frames of a traceback are printed as they are, and exception
+    class names, module paths and HTTP status lines are never taken for names (`readable`).
+    """
 
     def __init__(self, redactor: LogRedactor) -> None:
         super().__init__()
@@ -78,14 +162,23 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if record.exc_info:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info = record.exc_text = None
         if record.stack_info:
             message += "\n" + record.stack_info
             record.stack_info = None
-        record.msg, record.args = self.redactor.text(message), ()
+        message = self.redactor.text(message)
+        if record.exc_info:
+            message += "\n" + self._traceback(record.exc_info)
+            record.exc_info = record.exc_text = None
+        record.msg, record.args = message, ()
         return True
+
+    def _traceback(self, exc_info: tuple) -> str:
+        """The traceback, readable, with its exception messages redacted (fail closed)."""
+        try:
+            exception = traceback.TracebackException(*exc_info)
+            return readable_traceback(exception, self.redactor.text).rstrip("\n")
+        except Exception:  # noqa: BLE001 (fail closed: never print the raw text)
+            return FAILED_PLACEHOLDER
 
 
 _installed: RedactingFilter | None = None

@@ -26,6 +26,8 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 FILE_NAME = "outbox.db"
+# Connection-level database errors: the server is down or restarting (not a bug of ours).
+OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
 RETRY_SECONDS = 2.0
 WARN_EVERY_SECONDS = 60.0
 
@@ -195,6 +197,34 @@ class Outbox:
                     self.fault(error)
 
         threading.Thread(target=retry_forever, name=f"outbox-{self.queue}", daemon=True).start()
+
+
+class LazySchema:
+    """Tables created on first use rather than at start: the database may be down when the
+    server starts, and the server starts anyway (its events wait in the outbox meanwhile)."""
+
+    def __init__(self, engine: sa.engine.Engine, *metadata: sa.MetaData) -> None:
+        self._engine, self._metadata = engine, metadata
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def ensure_at_start(self, outbox: Outbox) -> None:
+        """Create the tables now if the database answers; if it is down, say so through
+        `outbox` (its warning) and go on: `ensure` creates them on first use."""
+        try:
+            self.ensure()
+        except OUTAGE_ERRORS as error:
+            outbox.fault(error)
+
+    def ensure(self) -> None:
+        """Create the missing tables, once; raises while the database is down."""
+        if self._ready:
+            return
+        with self._lock:
+            if not self._ready:
+                for metadata in self._metadata:
+                    metadata.create_all(self._engine)
+                self._ready = True
 
 
 def not_yet_stored(session: Session, table: sa.Table, key: str, rows: list[dict]) -> list[dict]:

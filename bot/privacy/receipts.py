@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
 logger = logging.getLogger(__name__)
@@ -63,10 +62,9 @@ class ReceiptRow(ReceiptBase):
 class Receipts:
     """The receipts table of a database, through the owner's `session_scope`."""
 
-    def __init__(
-        self, engine: Engine, session_scope: Callable[[], AbstractContextManager[Session]]
-    ) -> None:
-        ReceiptBase.metadata.create_all(engine)
+    metadata = ReceiptBase.metadata  # created by the owner's schema (bot.privacy.outbox.LazySchema)
+
+    def __init__(self, session_scope: Callable[[], AbstractContextManager[Session]]) -> None:
         self._session_scope = session_scope
 
     def record(self, receipt: Receipt) -> None:

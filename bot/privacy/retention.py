@@ -47,17 +47,24 @@ class Retention:
         return self.purge_interval_hours * 3600
 
 
+# A purge that failed (the database was down, e.g. at start) is tried again this soon.
+RETRY_AFTER_FAILURE_SECONDS = 60.0
+
+
 def start_purge_thread(purge: Callable[[], object], interval_seconds: float) -> threading.Thread:
     """Run `purge` now, then every `interval_seconds`, in a daemon thread; a failure is logged
-    (without its SQL parameters) and the next run tries again."""
+    (without its SQL parameters) and tried again within RETRY_AFTER_FAILURE_SECONDS."""
 
     def purge_forever() -> None:
         while True:
             try:
                 purge()
+                wait = interval_seconds
             except Exception as error:  # noqa: BLE001 (the next run may succeed)
-                logger.warning("Retention purge failed: %s", describe_error(error))
-            time.sleep(interval_seconds)
+                wait = min(interval_seconds, RETRY_AFTER_FAILURE_SECONDS)
+                logger.warning("Retention purge failed: %s; next try in %.0f s",
+                               describe_error(error), wait)
+            time.sleep(wait)
 
     thread = threading.Thread(target=purge_forever, name="retention-purge", daemon=True)
     thread.start()

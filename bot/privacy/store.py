@@ -9,12 +9,14 @@ restarts: the next turn is rebuilt from the redacted events, and slots the dialo
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,19 +24,17 @@ from cachetools import LRUCache
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from anonymization import Redactor
 from bot import rasa_compat
 from bot.privacy import logs as redacting_logs
 from bot.privacy.events import EventRedactor, sender_reference
-from bot.privacy.outbox import Outbox, not_yet_stored
+from bot.privacy.outbox import OUTAGE_ERRORS, LazySchema, Outbox, not_yet_stored
 from bot.privacy.receipts import Receipt, Receipts
 from bot.privacy.retention import Retention, start_purge_thread
 
 logger = logging.getLogger(__name__)
-# Connection-level database errors: the server is down or restarting (not a bug of ours).
-OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
 ERASURE_ACTION = "action_erase_conversation"
 
 
@@ -92,11 +92,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
         self.retention = retention or Retention.load()
-        self.receipt_log = Receipts(self.engine, self.session_scope)
+        self.receipt_log = Receipts(self.session_scope)
         # While the database is down, redacted events wait on local disk, in order...
         database = self.engine.url.render_as_string(hide_password=True)
         self.outbox = Outbox(f"tracker store {database}", self._insert_queued)
         self.erasures = Outbox(f"erasures {database}", self._erase_queued)
+        # ...also from the start: the tables are made when the database first answers.
+        self.schema = LazySchema(self.engine, self.Base.metadata, Receipts.metadata)
+        self.schema.ensure_at_start(self.outbox)
         # ...and the conversations this process last saw stay in memory (redacted rows), so
         # that a turn during an outage still has its context.
         self._recent: LRUCache[str, list[str]] = LRUCache(outage_cache_size)
@@ -104,11 +107,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # Sessions whose statements commit by themselves, for the work of every turn, done in
         # one statement each (a read, one multi-row INSERT) and so atomic alone: no BEGIN,
         # COMMIT or ROLLBACK round trips to the database.
-        self._autocommit_session = sessionmaker(
+        self._autocommit_sessions = sessionmaker(
             bind=self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         if purge_in_background:
             start_purge_thread(self.purge, self.retention.purge_interval_seconds)
+
+    def _autocommit_session(self) -> Session:
+        self.schema.ensure()
+        return self._autocommit_sessions()
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        self.schema.ensure()
+        with super().session_scope() as session:
+            yield session
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

@@ -7,7 +7,6 @@ sink: counts, intents, entity types and official source URLs, never conversation
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,24 +17,10 @@ from sanic.response import HTTPResponse
 
 from bot import rasa_compat
 from bot.privacy import audit as audit_figures
+from bot.server.api_auth import bearer_refusal, json_error
 from bot.server.channels import SECURITY_HEADERS
 from bot.server.erasure import redacting_store
 from bot.settings import Settings
-
-
-def _error(status: int, error: str, headers: dict | None = None) -> HTTPResponse:
-    return response.json({"error": error}, status=status,
-                         headers={**SECURITY_HEADERS, **(headers or {})})
-
-
-def refusal(request: Request, token: str) -> HTTPResponse | None:
-    """None if the request carries the admin token, else the error response."""
-    if not token:
-        return _error(403, "administration is off: set GUICHET_ADMIN_TOKEN")
-    scheme, _, provided = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(provided.encode(), token.encode()):
-        return _error(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
-    return None
 
 
 class AuditChannel(InputChannel):
@@ -55,18 +40,19 @@ class AuditChannel(InputChannel):
 
         @audit.route("/report", methods=["GET"])
         async def report(request: Request) -> HTTPResponse:
-            refused = refusal(request, self.token)
+            refused = bearer_refusal(request, self.token, SECURITY_HEADERS)
             if refused is not None:
                 return refused
             try:
                 since = request.args.get("since", "1970-01-01")
                 start = audit_figures.day_start(since)
             except ValueError:
-                return _error(400, "since must be a date, YYYY-MM-DD")
+                return json_error(400, "since must be a date, YYYY-MM-DD", SECURITY_HEADERS)
             agent = rasa_compat.server_agent(request.app)
             sink = redacting_store(agent.tracker_store).event_broker
             if not hasattr(sink, "session"):
-                return _error(503, "the audit needs the SQL analytics sink (event_broker)")
+                return json_error(503, "the audit needs the SQL analytics sink (event_broker)",
+                                  SECURITY_HEADERS)
             figures = audit_figures.compute_figures(sink, start)
             return response.json({"since": since, **figures.as_dict()}, headers=SECURITY_HEADERS)
 

@@ -30,6 +30,7 @@ from sanic.response import HTTPResponse
 
 from bot import rasa_compat
 from bot.rasa_compat import speedups
+from bot.server import api_auth
 from bot.server.ratelimit import ClientAddress, RateLimiter
 from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 
@@ -282,3 +283,8 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:  # a lone surrogate, e.g. from a "\ud800" JSON escape
         return False
     return True
+
+
+# Rasa loads this module (credentials.yml) before it builds its app: the admin token's rules
+# apply to `guichet run` and to a bare `rasa run` alike (bot/server/api_auth.py).
+api_auth.install(SECURITY_HEADERS)

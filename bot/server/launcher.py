@@ -31,12 +31,22 @@ REDACTED_LOGS = [sys.executable, "-m", "bot.privacy.logs"]
 RASA_SERVER = [sys.executable, "-m", "bot.server", "rasa"]
 
 
+ACTION_SERVER_LOG_OPTIONS = {"DEBUG": ["--debug"], "WARNING": ["--quiet"], "ERROR": ["--quiet"]}
+
+
 class LaunchError(Exception):
     """A problem the user can fix, reported as one line without a traceback."""
 
 
 def ensure_port_free(host: str, port: int) -> None:
+    """Report in one line a port that another process listens on.
+
+    The probe binds like the servers do (Sanic's asyncio server sets SO_REUSEADDR): the
+    TIME_WAIT connections a stopped server leaves behind for a minute do not block a
+    restart, a listening socket does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -136,8 +146,10 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def start_action_server(port: int, env: dict[str, str], **popen_options) -> subprocess.Popen:
+    # At Rasa's level (LOG_LEVEL), which rasa_sdk only takes as an option.
+    level = ACTION_SERVER_LOG_OPTIONS.get(env.get("LOG_LEVEL", "").upper(), [])
     return subprocess.Popen(
-        [*REDACTED_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [*REDACTED_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(port), *level],
         cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
     )
 
@@ -149,8 +161,9 @@ def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
     ]
     if settings.admin_token:
-        # Rasa's HTTP API (trackers, models) only behind a token, with Rasa's own mechanism.
-        command += ["--enable-api", "--auth-token", settings.admin_token]
+        # Rasa's HTTP API (trackers, models) behind the token, which the server reads from
+        # the environment or its file, never from this command line (bot/server/api_auth.py).
+        command += ["--enable-api"]
     return [*command, "--cors", *settings.cors_origins]  # last: --cors takes a list
 
 

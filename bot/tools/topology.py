@@ -32,6 +32,9 @@ from bot.tools.inprocess import free_port
 NGINX = Path("/usr/sbin/nginx")
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"
 PRODUCTION_ENDPOINTS = PROJECT_ROOT / "endpoints.production.yml"
+# nginx's global rate limit in the topology: far above what two instances sustain, so that
+# `guichet bench load` measures the instances, not the limit.
+UNLIMITED_RATE = "10000r/s"
 # The loopback services of a development or CI machine; the environment overrides each one.
 LOCAL_SERVICES = {
     "GUICHET_DB_HOST": "127.0.0.1", "GUICHET_DB_PORT": "5432",
@@ -106,9 +109,11 @@ def production_services() -> Iterator[dict[str, str]]:
             asyncio.run(_delete_queue(env))
 
 
-def render_nginx_config(run_dir: Path, listen_port: int, upstream_ports: list[int]) -> str:
+def render_nginx_config(run_dir: Path, listen_port: int, upstream_ports: list[int],
+                        rate_limit: str = UNLIMITED_RATE) -> str:
     """deploy/nginx.conf with its ${NGINX_*} placeholders filled in (as envsubst would)."""
     values = {
+        "NGINX_RATE_LIMIT": rate_limit,
         "NGINX_RUN_DIR": str(run_dir),
         "NGINX_LISTEN_PORT": str(listen_port),
         "NGINX_TLS_CERT": str(run_dir / "tls.crt"),
@@ -209,12 +214,13 @@ class Topology:
             launcher.wait_until_up("Rasa server", f"http://127.0.0.1:{port}/", process)
             self.instance_ports.append(port)
 
-    def balance(self, upstream_ports: list[int]) -> None:
-        """(Re)start nginx in front of these instances."""
+    def balance(self, upstream_ports: list[int], rate_limit: str = UNLIMITED_RATE) -> None:
+        """(Re)start nginx in front of these instances, with this global rate limit."""
         self._stop_nginx()
         config = self.run_dir / "nginx.conf"
         config.write_text(
-            render_nginx_config(self.run_dir, self.port, upstream_ports), encoding="utf-8"
+            render_nginx_config(self.run_dir, self.port, upstream_ports, rate_limit),
+            encoding="utf-8",
         )
         self.nginx = subprocess.Popen(
             [str(NGINX), "-p", str(self.run_dir), "-c", str(config), "-e", "stderr",
