@@ -81,6 +81,33 @@ CAPITALISED = r"(?<![\w'’-])(?-i:(?=[A-ZÀ-ÖØ-Þ]|[dlDL]['’][A-ZÀ-ÖØ-Þ
 )
 
 
+def misspelt(phrase: str, separator: str = r"\s+") -> str:
+    """Regex of `phrase` (lower case, no accents) as typed, or with two adjacent letters of
+    one word swapped, the commonest slip ("naissance" → "anissance", "le" → "el").
+
+    A swap that makes a French stop word ("ne" → "en") is no slip of the cue, and a slipped
+    word of fewer than four letters must end there ("cni" → "cin", not "cinq")."""
+    variants = [_spaced(phrase, separator)]
+    for match in re.finditer(r"[a-z]+", phrase):
+        word, start = match.group(), match.start()
+        for i in range(len(word) - 1):
+            slip = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if slip == word or slip in STOP_WORDS:
+                continue
+            end = "(?![a-z])" if len(word) < 4 else ""
+            before, after = phrase[:start], phrase[match.end() :]
+            variants.append(_spaced(before + slip, separator) + end + _spaced(after, separator))
+    return "|".join(variants)
+
+
+def _spaced(text: str, separator: str) -> str:
+    return re.escape(text).replace(r"\ ", separator)
+
+
+# Titles before a name, in any case, also with two letters swapped ("maadme ROUX").
+TITLE_WORDS = "|".join(map(misspelt, ("monsieur", "madame", "mademoiselle", "docteur")))
+
+
 def name_of(word: str, max_words: int = 3) -> str:
     """Regex of a name made of 1..max_words words, with particles in between."""
     return rf"{word}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{word}){{0,{max_words - 1}}}"

@@ -48,6 +48,7 @@ LEAK_KINDS = {
         ("le Professeur Ardouin me suit", "PERSON", "Ardouin"),
         ("le Pr Ardouin me suit", "PERSON", "Ardouin"),
         ("vu par le Dr Lemerle hier", "PERSON", "Lemerle"),
+        ("madame BOISGONTIER m'a répondu", "PERSON", "BOISGONTIER"),
         ("le chef de service Hautecoeur refuse", "PERSON", "Hautecoeur"),
         ("pr mon fils, comment faire ?", "PERSON", None),
         ("il me faut une attestation", "PERSON", None),
@@ -87,6 +88,27 @@ LEAK_KINDS = {
         ("j'habite 7, ter avenue Fontvieille", "STREET_ADDRESS", "7, ter avenue Fontvieille"),
         ("adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix", "STREET_ADDRESS",
          "5 résidence les Aulnes, bâtiment C 13090 Aix"),
+    ],
+    # 7. Cue words typed with two adjacent letters swapped.
+    "misspelt cue words": [
+        ("date de nasisance : 4 juin 1958", "DATE_OF_BIRTH", "4 juin 1958"),
+        ("ma mère est né el 02/05/1941", "DATE_OF_BIRTH", "02/05/1941"),
+        ("ma carte d'identiét numéro 8RT2K04LM a disparu", "FR_ID_CARD", "8RT2K04LM"),
+        ("palque 47 WXY 29 retrouvée", "LICENSE_PLATE", "47 WXY 29"),
+        ("nuémro allocataire 5302718", "FR_CAF_ID", "5302718"),
+        ("mdaame QUINTARD m'a répondu", "PERSON", "QUINTARD"),
+        ("nous l'avons appris en le lisant le 12/06/2024", "DATE_OF_BIRTH", None),
+        ("j'ai cinq rendez-vous, le 123456789012 est celui du guichet", "FR_ID_CARD", None),
+    ],
+    # 8. CAF numbers as printed or copied: grouped, glued to "CAF", under the caisse's name.
+    "CAF number layouts": [
+        ("n° allocataire : 48 17 305", "FR_CAF_ID", "48 17 305"),
+        ("Caf numéro 4.817.305", "FR_CAF_ID", "4.817.305"),
+        ("Réf. CAF4817305", "FR_CAF_ID", "4817305"),
+        ("Caisse d'Allocations Familiales de Loire-Atlantique - Numéro : 4817305",
+         "FR_CAF_ID", "4817305"),
+        ("APL : 4817305", "FR_CAF_ID", "4817305"),
+        ("dossier caf, rappelez-moi au 06 48 17 30 52", "FR_CAF_ID", None),
     ],
     # 6. False positives: ordinary capitalised words, labels, places.
     "not names": [
