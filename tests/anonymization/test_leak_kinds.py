@@ -100,7 +100,8 @@ LEAK_KINDS = {
         ("nous l'avons appris en le lisant le 12/06/2024", "DATE_OF_BIRTH", None),
         ("j'ai cinq rendez-vous, le 123456789012 est celui du guichet", "FR_ID_CARD", None),
     ],
-    # 8. CAF numbers as printed or copied: grouped, glued to "CAF", under the caisse's name.
+    # 8. CAF numbers as printed or copied: grouped, glued to "CAF", under the caisse's name,
+    # or alone as an item of a list of personal data.
     "CAF number layouts": [
         ("n° allocataire : 48 17 305", "FR_CAF_ID", "48 17 305"),
         ("Caf numéro 4.817.305", "FR_CAF_ID", "4.817.305"),
@@ -109,6 +110,11 @@ LEAK_KINDS = {
          "FR_CAF_ID", "4817305"),
         ("APL : 4817305", "FR_CAF_ID", "4817305"),
         ("dossier caf, rappelez-moi au 06 48 17 30 52", "FR_CAF_ID", None),
+        ("Ilona Carrier ; 5903312 ; 06 41 22 80 17", "FR_CAF_ID", "5903312"),
+        ("Ilona Carrier\t5903312\tilona.c@example.fr", "FR_CAF_ID", "5903312"),
+        ("5903312 - Ilona Carrier", "FR_CAF_ID", "5903312"),
+        ("loyer ; 5903312 €", "FR_CAF_ID", None),
+        ("06 41 22 80 17 ; 01 44 55 66 77", "FR_CAF_ID", None),
     ],
     # 6. False positives: ordinary capitalised words, labels, places.
     "not names": [
