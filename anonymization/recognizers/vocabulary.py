@@ -16,7 +16,8 @@ CHAT_WORDS = set(
     "question probleme perdu perdue retard chomage malade enceinte allocataire "
     "inscrit inscrite handicape handicapee etudiant etudiante retraite retraitee "
     "veuf veuve divorce divorcee mariee celibataire seul seule tres bien mal "
-    "content contente desole desolee pourriez pouvez voudrais aimerais numero nom prenom "
+    "content contente desole desolee pourriez pouvez voudrais aimerais numero numéro nom prenom "
+    "dossier identifiant compte reference référence "
     "adresse mail tel pr pk qd bcp tt ds ms vs ns jvx rdv dc cdlt amicalement salutations "
     "respectueusement ici née né nee epouse épouse epoux époux fils fille mari femme frere "
     "soeur mere pere oncle tante voisin voisine".split()

@@ -125,6 +125,9 @@ LEAK_KINDS = {
         ("Merci Guichet !", "PERSON", None),
         ("Je rentre de Dakar demain.", "PERSON", None),
         ("Le 115 ne répond pas", "LICENSE_PLATE", None),
+        ("Identifiant CAF: 5903312", "PERSON", None),
+        ("Numéro CAF : 5903312", "PERSON", None),
+        ("Dossier APL : en attente", "PERSON", None),
     ],
 }
 
