@@ -77,6 +77,7 @@ LEAK_KINDS = {
         ("ddn 02.11.1984 merci", "DATE_OF_BIRTH", "02.11.1984"),
         ("mon père (DN 05/06/1939) est en EHPAD", "DATE_OF_BIRTH", "05/06/1939"),
         ("né(e) le 9 juin 1990", "DATE_OF_BIRTH", "9 juin 1990"),
+        ("date naiss. 17/08/83", "DATE_OF_BIRTH", "17/08/83"),
         ("Octave Bernier ; 21/09/1966 ; Brest", "DATE_OF_BIRTH", "21/09/1966"),
         ("le rendez-vous est le 12/06/2025", "DATE_OF_BIRTH", None),
         ("Mardi, 12/03/2024 à 14h", "DATE_OF_BIRTH", None),
