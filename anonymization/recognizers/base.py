@@ -4,6 +4,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
+from anonymization.recognizers.vocabulary import misspelt
 from anonymization.text import fold
 
 _DIGIT = re.compile(r"\d")
@@ -17,7 +18,8 @@ class FrenchPatternRecognizer(PatternRecognizer):
     Differences from PatternRecognizer.analyze:
     - when a pattern has a group named ``value``, only that group is reported
       (so a cue such as "né le" can be matched without being redacted);
-    - a CONTEXT word (accents and case ignored) within CONTEXT_BEFORE characters
+    - a CONTEXT word (accents and case ignored, and two adjacent letters possibly swapped:
+      "anissance", "lpaque") within CONTEXT_BEFORE characters
       before or CONTEXT_AFTER characters after the match adds CONTEXT_BOOST
       to the score of results that were not validated by a check digit;
     - with ``redact_wrong_check_digit``, a match whose check digit is wrong (a typo)
@@ -47,7 +49,7 @@ class FrenchPatternRecognizer(PatternRecognizer):
         )
         self._regexes = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
         self._guards = {name: re.compile(guard) for name, guard in self.GUARDS.items()}
-        words = "|".join(re.escape(fold(w)).replace(r"\ ", r"[\s'-]*") for w in self.CONTEXT)
+        words = "|".join(misspelt(fold(w), r"[\s'-]*") for w in self.CONTEXT)
         self._context_regex = re.compile(rf"(?<![a-z0-9])(?:{words})") if words else None
 
     def analyze(

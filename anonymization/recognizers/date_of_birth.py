@@ -55,11 +55,10 @@ class DateOfBirthRecognizer(FrenchPatternRecognizer):
         "nee en",
         "ne a",
         "nee a",
-        "naissance",
+        "naiss",  # naissance, "date naiss."
         "ddn",
         "dn",
         "anniversaire",
-        "date de naiss",
     ]
     CONTEXT_BOOST = 0.6
 

@@ -8,6 +8,7 @@ from anonymization.recognizers.base import FrenchPatternRecognizer
 from anonymization.recognizers.vocabulary import (
     CAPITALISED,
     SAFE_WORD,
+    TITLE_WORDS,
     WORD,
     name_of,
     ordinary_words,
@@ -32,7 +33,7 @@ _STRONG_CUES = (
     r"au\s+nom\s+de",
 )
 # Titles: the name may be lower case but must not be a common chat word.
-_TITLES = r"monsieur|madame|mademoiselle|mme|mlle|mr|(?-i:M)\.|ma[îi]tre|docteur|dr\.?"
+_TITLES = rf"{TITLE_WORDS}|mme|mlle|mr|(?-i:M)\.|ma[îi]tre|dr\.?"
 # Weak cues: only a capitalised name counts ("je suis Marie", not "je suis perdu").
 _WEAK_CUES = (
     r"je\s+suis|j['’ ]?suis",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from presidio_analyzer import RecognizerResult
 from spacy.tokens import Doc
 
-from anonymization.recognizers.vocabulary import CHAT_WORDS, ordinary_words
+from anonymization.recognizers.vocabulary import CHAT_WORDS, TITLE_WORDS, ordinary_words
 from anonymization.text import fold
 
 # spaCy labels and the entity type they become when the policy trusts them.
@@ -45,10 +45,10 @@ class SpacyNerRecognizer:
         return results
 
 
-# Titles spaCy includes in a name: the name starts after them ("Me Fauvel" -> "Fauvel").
+# Titles spaCy includes in a name: the name starts after them ("Me Fauvel" -> "Fauvel",
+# "madame QUINTARD" -> "QUINTARD").
 _LEADING_TITLE = re.compile(
-    r"(?:(?:M|Mme|Mlle|Mr|Me|Ma[îi]tre|Dr|Docteur|Pr|Professeur|Madame|Monsieur|Mademoiselle)"
-    r"\.?[ \t]+)+(?=\w)"
+    rf"(?:(?:M|Mme|Mlle|Mr|Me|Ma[îi]tre|Dr|Pr|Professeur|(?i:{TITLE_WORDS}))\.?[ \t]+)+(?=\w)"
 )
 
 

@@ -16,7 +16,8 @@ CHAT_WORDS = set(
     "question probleme perdu perdue retard chomage malade enceinte allocataire "
     "inscrit inscrite handicape handicapee etudiant etudiante retraite retraitee "
     "veuf veuve divorce divorcee mariee celibataire seul seule tres bien mal "
-    "content contente desole desolee pourriez pouvez voudrais aimerais numero nom prenom "
+    "content contente desole desolee pourriez pouvez voudrais aimerais numero numéro nom prenom "
+    "dossier identifiant compte reference référence "
     "adresse mail tel pr pk qd bcp tt ds ms vs ns jvx rdv dc cdlt amicalement salutations "
     "respectueusement ici née né nee epouse épouse epoux époux fils fille mari femme frere "
     "soeur mere pere oncle tante voisin voisine".split()
@@ -79,6 +80,33 @@ SAFE_WORD = _word(_STOP | CHAT_WORDS)
 CAPITALISED = r"(?<![\w'’-])(?-i:(?=[A-ZÀ-ÖØ-Þ]|[dlDL]['’][A-ZÀ-ÖØ-Þ]))" + _word(
     _STOP | CHAT_WORDS, first_letter=r"(?-i:[A-ZÀ-ÖØ-Þ])", tail="+"
 )
+
+
+def misspelt(phrase: str, separator: str = r"\s+") -> str:
+    """Regex of `phrase` (lower case, no accents) as typed, or with two adjacent letters of
+    one word swapped, the commonest slip ("naissance" → "anissance", "le" → "el").
+
+    A swap that makes a French stop word ("ne" → "en") is no slip of the cue, and a slipped
+    word of fewer than four letters must end there ("cni" → "cin", not "cinq")."""
+    variants = [_spaced(phrase, separator)]
+    for match in re.finditer(r"[a-z]+", phrase):
+        word, start = match.group(), match.start()
+        for i in range(len(word) - 1):
+            slip = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if slip == word or slip in STOP_WORDS:
+                continue
+            end = "(?![a-z])" if len(word) < 4 else ""
+            before, after = phrase[:start], phrase[match.end() :]
+            variants.append(_spaced(before + slip, separator) + end + _spaced(after, separator))
+    return "|".join(variants)
+
+
+def _spaced(text: str, separator: str) -> str:
+    return re.escape(text).replace(r"\ ", separator)
+
+
+# Titles before a name, in any case, also with two letters swapped ("maadme ROUX").
+TITLE_WORDS = "|".join(map(misspelt, ("monsieur", "madame", "mademoiselle", "docteur")))
 
 
 def name_of(word: str, max_words: int = 3) -> str:

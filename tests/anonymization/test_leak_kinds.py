@@ -50,6 +50,7 @@ LEAK_KINDS = {
         ("le Professeur Ardouin me suit", "PERSON", "Ardouin"),
         ("le Pr Ardouin me suit", "PERSON", "Ardouin"),
         ("vu par le Dr Lemerle hier", "PERSON", "Lemerle"),
+        ("madame BOISGONTIER m'a répondu", "PERSON", "BOISGONTIER"),
         ("le chef de service Hautecoeur refuse", "PERSON", "Hautecoeur"),
         ("pr mon fils, comment faire ?", "PERSON", None),
         ("il me faut une attestation", "PERSON", None),
@@ -78,6 +79,7 @@ LEAK_KINDS = {
         ("ddn 02.11.1984 merci", "DATE_OF_BIRTH", "02.11.1984"),
         ("mon père (DN 05/06/1939) est en EHPAD", "DATE_OF_BIRTH", "05/06/1939"),
         ("né(e) le 9 juin 1990", "DATE_OF_BIRTH", "9 juin 1990"),
+        ("date naiss. 17/08/83", "DATE_OF_BIRTH", "17/08/83"),
         ("Octave Bernier ; 21/09/1966 ; Brest", "DATE_OF_BIRTH", "21/09/1966"),
         ("le rendez-vous est le 12/06/2025", "DATE_OF_BIRTH", None),
         ("Mardi, 12/03/2024 à 14h", "DATE_OF_BIRTH", None),
@@ -90,6 +92,33 @@ LEAK_KINDS = {
         ("adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix", "STREET_ADDRESS",
          "5 résidence les Aulnes, bâtiment C 13090 Aix"),
     ],
+    # 7. Cue words typed with two adjacent letters swapped.
+    "misspelt cue words": [
+        ("date de nasisance : 4 juin 1958", "DATE_OF_BIRTH", "4 juin 1958"),
+        ("ma mère est né el 02/05/1941", "DATE_OF_BIRTH", "02/05/1941"),
+        ("ma carte d'identiét numéro 8RT2K04LM a disparu", "FR_ID_CARD", "8RT2K04LM"),
+        ("palque 47 WXY 29 retrouvée", "LICENSE_PLATE", "47 WXY 29"),
+        ("nuémro allocataire 5302718", "FR_CAF_ID", "5302718"),
+        ("mdaame QUINTARD m'a répondu", "PERSON", "QUINTARD"),
+        ("nous l'avons appris en le lisant le 12/06/2024", "DATE_OF_BIRTH", None),
+        ("j'ai cinq rendez-vous, le 123456789012 est celui du guichet", "FR_ID_CARD", None),
+    ],
+    # 8. CAF numbers as printed or copied: grouped, glued to "CAF", under the caisse's name,
+    # or alone as an item of a list of personal data.
+    "CAF number layouts": [
+        ("n° allocataire : 48 17 305", "FR_CAF_ID", "48 17 305"),
+        ("Caf numéro 4.817.305", "FR_CAF_ID", "4.817.305"),
+        ("Réf. CAF4817305", "FR_CAF_ID", "4817305"),
+        ("Caisse d'Allocations Familiales de Loire-Atlantique - Numéro : 4817305",
+         "FR_CAF_ID", "4817305"),
+        ("APL : 4817305", "FR_CAF_ID", "4817305"),
+        ("dossier caf, rappelez-moi au 06 48 17 30 52", "FR_CAF_ID", None),
+        ("Ilona Carrier ; 5903312 ; 06 41 22 80 17", "FR_CAF_ID", "5903312"),
+        ("Ilona Carrier\t5903312\tilona.c@example.fr", "FR_CAF_ID", "5903312"),
+        ("5903312 - Ilona Carrier", "FR_CAF_ID", "5903312"),
+        ("loyer ; 5903312 €", "FR_CAF_ID", None),
+        ("06 41 22 80 17 ; 01 44 55 66 77", "FR_CAF_ID", None),
+    ],
     # 6. False positives: ordinary capitalised words, labels, places.
     "not names": [
         ("Veuillez agréer, Madame, Monsieur, mes salutations.", "PERSON", None),
@@ -99,6 +128,9 @@ LEAK_KINDS = {
         ("Merci Guichet !", "PERSON", None),
         ("Je rentre de Dakar demain.", "PERSON", None),
         ("Le 115 ne répond pas", "LICENSE_PLATE", None),
+        ("Identifiant CAF: 5903312", "PERSON", None),
+        ("Numéro CAF : 5903312", "PERSON", None),
+        ("Dossier APL : en attente", "PERSON", None),
     ],
 }
 
