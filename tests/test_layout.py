@@ -1,6 +1,8 @@
 """The layout's promises, checked in a fresh interpreter: importing the assistant's modules
 loads no evaluation code or dependency, and patches nothing (only an explicit
-`bot.rasa_compat.install()` patches Rasa or switches redacted logging on)."""
+`bot.rasa_compat.install()` patches Rasa or switches redacted logging on). The one exception is
+the action package: a bare `rasa run actions` loads nothing else of ours, so importing it
+switches redacted logging on (tests/test_privacy_logs.py checks that it does)."""
 
 import json
 import subprocess
@@ -14,9 +16,10 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = [
     "anonymization", "anonymization.redactor", "bot.privacy.store", "bot.privacy.brokers",
-    "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks", "actions",
+    "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks",
     "bot.tools.inprocess",
 ]
+ACTION_SERVER = "actions"
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]
 SCRIPT = f"""
 import importlib, json, logging, sys
@@ -29,11 +32,14 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.events import Event
 patched = [m.__qualname__ for m in (SpacyNLP._doc_for_text, RemoteAction._validate_action_result,
                                     Event.resolve_by_type) if hasattr(m, "__wrapped__")]
+logging_on = logging.getLogRecordFactory() is not factory
+structlog_on = structlog.configure is not configure
+importlib.import_module({ACTION_SERVER!r})
 print(json.dumps({{
     "evaluation": sorted(name for name in {EVALUATION_ONLY!r} if name in sys.modules),
     "patched": patched,
-    "logging": logging.getLogRecordFactory() is not factory,
-    "structlog": structlog.configure is not configure,
+    "logging": logging_on,
+    "structlog": structlog_on,
 }}))
 """
 
