@@ -11,6 +11,8 @@ from bot.server import api_auth
 from bot.server.channels import GuardedRestInput
 from bot.settings import DIRECT_RATE_LIMIT_PER_IP, Settings
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def environment(monkeypatch):
