@@ -7,7 +7,7 @@ Both use in-memory SQLite, so that the baseline writes no raw text to disk and t
 isolates what redaction costs. Turns alternate between the two agents.
 
 `guichet bench load`: throughput and turn latency of one Rasa instance, then two behind
-nginx, with the production services (bot/topology.py): concurrent conversations over HTTPS.
+nginx, with the production services (bot/tools/topology.py): concurrent conversations over HTTPS.
 Each instance runs on a core of its own, as a replica with a dedicated CPU would
 (`--shared-cores` lets the kernel move them instead: their threads then compete for every
 core and a turn costs more CPU). One and two instances alternate for a few rounds, so that
@@ -29,8 +29,8 @@ import time
 import uuid
 from pathlib import Path
 
-from anonymization.benchmark import percentile
-from bot.inprocess import action_server, load_agent
+from bot.tools.inprocess import action_server, load_agent
+from evaluation.benchmark import percentile
 
 # A realistic conversation: questions, follow-ups and some personal data to redact.
 SCRIPT = (
@@ -55,9 +55,12 @@ async def _measure(settings, conversations: int) -> dict[str, list[float]]:
         "with redaction": await load_agent(
             settings,
             tracker_store=EndpointConfig(
-                type="bot.stores.RedactingSQLTrackerStore", purge_in_background=False, **in_memory
+                type="bot.privacy.store.RedactingSQLTrackerStore", purge_in_background=False,
+                **in_memory,
             ),
-            event_broker=EndpointConfig(type="bot.brokers.RedactingSQLEventBroker", **in_memory),
+            event_broker=EndpointConfig(
+                type="bot.privacy.brokers.RedactingSQLEventBroker", **in_memory
+            ),
         ),
     }
     timings: dict[str, list[float]] = {label: [] for label in agents}
@@ -175,7 +178,7 @@ def _cpu_line(before: list[dict[str, float]], after: list[dict[str, float]], tur
 
 
 def bench_load(args: argparse.Namespace) -> int:
-    from bot.topology import Topology, production_services
+    from bot.tools.topology import Topology, production_services
 
     counts = (1, 2)
     runs: dict[int, list[tuple[list[float], float]]] = {count: [] for count in counts}

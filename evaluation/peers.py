@@ -1,10 +1,10 @@
 """Side-by-side with the other French anonymizers on PyPI (`guichet eval-redaction --peers`).
 
 Each peer is installed in its own throwaway venv under var/peers/<name>/ (never in the
-project's), then run by a small adapter script (anonymization/peer_adapters/) that reads a
+project's), then run by a small adapter script (evaluation/peer_adapters/) that reads a
 JSON list of messages on stdin and prints {"version", "texts"} (or {"offline": reason}).
 Every system, Guichet and vanilla Presidio included, is scored on its output text only
-(anonymization.evaluation.LeakScores), so pseudonymisers and redactors compare fairly.
+(evaluation.scoring.LeakScores), so pseudonymisers and redactors compare fairly.
 """
 
 import json
@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from anonymization.evaluation import LeakScores
+from evaluation.scoring import LeakScores
 
 ADAPTERS = Path(__file__).with_name("peer_adapters")
 PEERS_DIR = Path("var/peers")

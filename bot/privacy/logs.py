@@ -6,7 +6,7 @@ a redacted message; exception tracebacks are redacted too. Rasa 3.6 also renders
 events (which hold user text at DEBUG) as JSON with escaped accents before they reach
 logging, so a structlog processor redacts their values first.
 
-`python -m bot.redacting_logs MODULE ARGS...` installs it, then runs `python -m MODULE ARGS...`:
+`python -m bot.privacy.logs MODULE ARGS...` installs it, then runs `python -m MODULE ARGS...`:
 the launcher starts both servers this way.
 """
 
@@ -126,7 +126,7 @@ def _wrap_structlog_configure(redactor: LogRedactor) -> None:
 
 def main() -> None:
     if len(sys.argv) < 2:
-        sys.exit("usage: python -m bot.redacting_logs MODULE [ARGS...]")
+        sys.exit("usage: python -m bot.privacy.logs MODULE [ARGS...]")
     install()
     module, sys.argv = sys.argv[1], sys.argv[1:]
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -25,8 +25,8 @@ SHUTDOWN_TIMEOUT_SECONDS = 20
 # Seconds before restarting an action server that stopped: 1 s, then longer if it keeps failing.
 RESTART_DELAYS_SECONDS = (1, 2, 5)
 STABLE_SECONDS = 60  # an action server up this long starts again from the shortest delay
-# Both servers run with redacted logging (bot/redacting_logs.py).
-REDACTED_LOGS = [sys.executable, "-m", "bot.redacting_logs"]
+# Both servers run with redacted logging (bot/privacy/logs.py).
+REDACTED_LOGS = [sys.executable, "-m", "bot.privacy.logs"]
 
 
 class LaunchError(Exception):
@@ -163,7 +163,7 @@ def start_rasa_server(settings: Settings, endpoints: Path, env: dict[str, str],
 def supervise(processes: list[subprocess.Popen], actions_port: int, env: dict[str, str]) -> None:
     """Watch both servers: restart the action server whenever it stops, raise when the
     Rasa server stops. Without an action server, the Rasa server keeps answering, with the
-    degraded reply where an action was needed (bot.channels.GuardedRestInput).
+    degraded reply where an action was needed (bot.server.channels.GuardedRestInput).
     """
     actions, rasa = processes
     failures, started = 0, time.monotonic()

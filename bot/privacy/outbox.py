@@ -15,8 +15,12 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 
@@ -168,6 +172,30 @@ class Outbox:
                     self.fault(error)
 
         threading.Thread(target=retry_forever, name=f"outbox-{self.queue}", daemon=True).start()
+
+
+def not_yet_stored(session: Session, table: sa.Table, key: str, rows: list[dict]) -> list[dict]:
+    """The rows (column values, with `key`, "timestamp" and "data") that `table` does not hold.
+
+    The outbox delivers at least once: if the process died after the database took a batch
+    and before the outbox dropped it, the batch comes again. Its rows are found (same `key`,
+    same redacted event, same timestamp) and are not stored twice.
+    """
+    if not rows:
+        return rows
+    stored = Counter(session.execute(
+        sa.select(table.c[key], table.c.data).where(
+            table.c[key].in_({row[key] for row in rows}),
+            table.c.timestamp >= min(row["timestamp"] or 0 for row in rows),
+        )
+    ).all())
+    fresh = []
+    for row in rows:
+        if stored[(row[key], row["data"])]:
+            stored[(row[key], row["data"])] -= 1
+        else:
+            fresh.append(row)
+    return fresh
 
 
 def backlog(path: Path | None = None) -> dict[str, int]:

@@ -31,7 +31,7 @@ import yaml
 
 from anonymization.text import fold
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 MAX_CHARS = 600
 ERROR, WARNING = "error", "warning"
 # Spaces that French typography puts inside numbers and before units.

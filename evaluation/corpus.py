@@ -1,6 +1,6 @@
 """Generate the labelled French redaction corpus (tests/data/redaction_corpus.jsonl).
 
-    python -m anonymization.corpus [--seed 20240601] [--size 1200] [--out PATH]
+    python -m evaluation.corpus [--seed 20240601] [--size 1200] [--out PATH]
 
 Messages come from varied templates filled with Faker fr_FR values and
 python-stdnum check digits, then roughened (lower case, no accents, SMS words).

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
-from bot import launcher
+from bot.server import launcher
 from bot.settings import Settings
 
 

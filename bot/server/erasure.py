@@ -15,8 +15,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.privacy.store import RedactingSQLTrackerStore
 from bot.settings import SENDER_ID
-from bot.stores import RedactingSQLTrackerStore
 
 
 def redacting_store(tracker_store: Any) -> RedactingSQLTrackerStore:
@@ -24,13 +24,13 @@ def redacting_store(tracker_store: Any) -> RedactingSQLTrackerStore:
     while not isinstance(tracker_store, RedactingSQLTrackerStore):
         inner = getattr(tracker_store, "_tracker_store", None)
         if inner is None:
-            raise LookupError("the tracker store is not bot.stores.RedactingSQLTrackerStore")
+            raise LookupError("the tracker store is not bot.privacy.store.RedactingSQLTrackerStore")
         tracker_store = inner
     return tracker_store
 
 
 class ErasureChannel(InputChannel):
-    """The HTTP erasure route (credentials.yml: `bot.erasure.ErasureChannel:`)."""
+    """The HTTP erasure route (credentials.yml: `bot.server.erasure.ErasureChannel:`)."""
 
     @classmethod
     def name(cls) -> str:

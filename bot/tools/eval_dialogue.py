@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.inprocess import action_server, load_agent
 from bot.settings import Settings
+from bot.tools.inprocess import action_server, load_agent
 
 DEFAULT_SET = Path("tests/external/official_questions.yml")
 OUT_OF_SCOPE = "out_of_scope"

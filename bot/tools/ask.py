@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.inprocess import action_server, load_agent
+from bot.tools.inprocess import action_server, load_agent
 
 
 async def _converse(settings, questions: list[str]) -> list[list[str]]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from rasa.shared.core.domain import Domain
 
-from bot.brokers import RedactingSQLEventBroker
-from bot.launcher import endpoints_config
+from bot.privacy.brokers import RedactingSQLEventBroker
+from bot.privacy.store import RedactingSQLTrackerStore
+from bot.server.launcher import endpoints_config
 from bot.settings import Settings
-from bot.stores import RedactingSQLTrackerStore
 
 
 def _sql_options(section: dict[str, Any]) -> dict[str, Any]:

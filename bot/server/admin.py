@@ -16,8 +16,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import SECURITY_HEADERS
-from bot.erasure import redacting_store
+from bot.privacy import audit as audit_figures
+from bot.server.channels import SECURITY_HEADERS
+from bot.server.erasure import redacting_store
 from bot.settings import Settings
 
 
@@ -37,7 +38,7 @@ def refusal(request: Request, token: str) -> HTTPResponse | None:
 
 
 class AuditChannel(InputChannel):
-    """The audit route (credentials.yml: `bot.admin.AuditChannel:`)."""
+    """The audit route (credentials.yml: `bot.server.admin.AuditChannel:`)."""
 
     def __init__(self, token: str | None = None) -> None:
         self.token = Settings().admin_token if token is None else token
@@ -56,8 +57,6 @@ class AuditChannel(InputChannel):
             refused = refusal(request, self.token)
             if refused is not None:
                 return refused
-            from bot import audit as audit_figures  # matplotlib: loaded on first use only
-
             try:
                 since = request.args.get("since", "1970-01-01")
                 start = audit_figures.day_start(since)

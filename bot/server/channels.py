@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
-from bot.ratelimit import ClientAddress, RateLimiter
+from bot.server.ratelimit import ClientAddress, RateLimiter
 from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def _printable(value: Any, max_chars: int) -> bool:
 class GuardedRestInput(RestInput):
     """Rasa's REST channel behind input validation, rate limits and a degraded reply.
 
-    credentials.yml: `bot.channels.GuardedRestInput:` instead of `rest:`. Same URL, same
+    credentials.yml: `bot.server.channels.GuardedRestInput:` instead of `rest:`. Same URL, same
     request (`sender`, `message`, optional `metadata`) and reply, so Rasa clients and the
     widget are unaffected. Limits come from `bot.settings.Settings` (GUICHET_* variables).
     """

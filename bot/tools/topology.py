@@ -25,9 +25,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot import launcher
-from bot.inprocess import free_port
+from bot.server import launcher
 from bot.settings import PROJECT_ROOT, Settings
+from bot.tools.inprocess import free_port
 
 NGINX = Path("/usr/sbin/nginx")
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"

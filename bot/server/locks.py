@@ -8,7 +8,7 @@ a ticket, drop expired tickets, release a ticket) is one Lua script, which Redis
 atomically: one round trip instead of four to six. Waiting for a ticket is unchanged (Rasa
 polls the lock), and the stored lock keeps Rasa's format, so Rasa's own reads still work.
 
-endpoints.production.yml: `type: bot.locks.AtomicRedisLockStore` with the keys of Rasa's
+endpoints.production.yml: `type: bot.server.locks.AtomicRedisLockStore` with the keys of Rasa's
 `type: redis` lock store.
 """
 

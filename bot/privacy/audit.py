@@ -1,31 +1,25 @@
-"""Auditor tooling over the redacted analytics sink and tracker store.
+"""The auditor's read side over the redacted analytics sink and tracker store.
 
-- `report`: a self-contained HTML page of figures and inline PNG plots;
+- `compute_figures`: the figures of the audit report (`bot.tools.audit_report` draws them) and of
+  `GET /webhooks/audit/report`;
 - `export`: JSONL, one redacted conversation per line (hashed reference, events);
 - `scan`: a second detection pass over everything stored, listing residual candidates.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import html
-import io
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 (after the headless backend is chosen)
-
-from anonymization import Redactor  # noqa: E402
-from bot.brokers import AnalyticsEvent, RedactingSQLEventBroker  # noqa: E402
-from bot.stores import ReceiptRow, RedactingSQLTrackerStore  # noqa: E402
+from anonymization import Redactor
+from bot.privacy.brokers import AnalyticsEvent, RedactingSQLEventBroker
+from bot.privacy.receipts import ReceiptRow
+from bot.privacy.store import RedactingSQLTrackerStore
 
 FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
 HANDOFF_ACTIONS = {"action_offer_human"}
@@ -94,62 +88,6 @@ def compute_figures(sink: RedactingSQLEventBroker, since: float = 0.0) -> Figure
     figures.conversations = len(set().union(*days_seen.values())) if days_seen else 0
     figures.handoff_conversations = len(handoffs)
     return figures
-
-
-def _bar_chart(title: str, counts: Counter, horizontal: bool = False, top: int = 10) -> str:
-    """A bar chart as an inline <img> (base64 PNG)."""
-    items = sorted(counts.items()) if not horizontal else counts.most_common(top)[::-1]
-    figure, axes = plt.subplots(figsize=(7, 3.2))
-    labels, values = [str(label) for label, _ in items], [value for _, value in items]
-    if not items:
-        axes.text(0.5, 0.5, "aucune donnée", ha="center", va="center")
-        axes.set_axis_off()
-    elif horizontal:
-        axes.barh(labels, values, color="#000091")
-    else:
-        axes.bar(labels, values, color="#000091")
-        axes.tick_params(axis="x", labelrotation=45)
-    axes.set_title(title)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    plt.close(figure)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}">'
-
-
-def render_report(figures: Figures, since: str) -> str:
-    summary = [
-        ("Conversations", figures.conversations),
-        ("Messages des usagers", figures.user_turns),
-        ("Taux d'incompréhension (fallback)", f"{figures.fallback_rate:.1%}"),
-        ("Conversations avec orientation vers un humain", f"{figures.handoff_rate:.1%}"),
-        ("Données personnelles détectées et masquées", sum(figures.detections.values())),
-        ("Échecs d'anonymisation (remplacés par un marqueur)",
-         sum(figures.failures_per_day.values())),
-    ]
-    rows = "".join(
-        f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(value))}</td></tr>"
-        for label, value in summary
-    )
-    charts = [
-        _bar_chart("Conversations par jour", figures.conversations_per_day),
-        _bar_chart("Intentions les plus fréquentes", figures.intents, horizontal=True),
-        _bar_chart("Détections par type de donnée", figures.detections, horizontal=True),
-        _bar_chart("Sources officielles citées", figures.sources, horizontal=True),
-        _bar_chart("Échecs d'anonymisation par jour", figures.failures_per_day),
-    ]
-    return f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Guichet : rapport d'audit</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}}
-th{{text-align:left;padding-right:2em}}img{{display:block;margin:1em 0}}</style></head>
-<body><h1>Guichet : rapport d'audit</h1>
-<p>Depuis le {html.escape(since)}. Calculé sur les événements anonymisés du puits analytique :
-aucune donnée personnelle n'y figure, seulement des marqueurs typés.</p>
-<table>{rows}</table>
-{"".join(charts)}
-</body></html>
-"""
 
 
 def export_conversations(sink: RedactingSQLEventBroker, since: float = 0.0) -> Iterator[str]:

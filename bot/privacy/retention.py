@@ -1,16 +1,21 @@
-"""Retention periods per kind of data, and the receipts that erasure and purge return."""
+"""Retention periods per kind of data, and the periodic purge that enforces them."""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bot.privacy.outbox import describe_error
 from bot.settings import PROJECT_ROOT
 
+logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_FILE = PROJECT_ROOT / "retention.yml"
 DATA_KINDS = ("conversations", "analytics", "receipts")
 DAY_SECONDS = 86400
@@ -42,28 +47,18 @@ class Retention:
         return self.purge_interval_hours * 3600
 
 
-@dataclass(frozen=True)
-class Receipt:
-    """What was deleted (rows per table), when, and for erasures a hashed conversation reference."""
+def start_purge_thread(purge: Callable[[], object], interval_seconds: float) -> threading.Thread:
+    """Run `purge` now, then every `interval_seconds`, in a daemon thread; a failure is logged
+    (without its SQL parameters) and the next run tries again."""
 
-    kind: str
-    rows: dict[str, int]
-    timestamp: float
-    conversation: str | None = None
+    def purge_forever() -> None:
+        while True:
+            try:
+                purge()
+            except Exception as error:  # noqa: BLE001 (the next run may succeed)
+                logger.warning("Retention purge failed: %s", describe_error(error))
+            time.sleep(interval_seconds)
 
-    @property
-    def when(self) -> str:
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).isoformat(
-            timespec="seconds"
-        )
-
-    def as_dict(self) -> dict:
-        receipt = {"kind": self.kind, "when": self.when, "rows_deleted": self.rows}
-        if self.conversation:
-            receipt["conversation_reference"] = self.conversation
-        return receipt
-
-    def describe(self) -> str:
-        counts = ", ".join(f"{table}={count}" for table, count in self.rows.items())
-        reference = f" conversation {self.conversation}" if self.conversation else ""
-        return f"{self.kind}{reference} at {self.when}: {counts}"
+    thread = threading.Thread(target=purge_forever, name="retention-purge", daemon=True)
+    thread.start()
+    return thread

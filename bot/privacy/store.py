@@ -9,145 +9,37 @@ restarts: the next turn is rebuilt from the redacted events, and slots the dialo
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import logging
 import threading
 import time
 import weakref
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from anonymization import Redactor
-from bot import rasa_speedups, redacting_logs
-from bot.outbox import Outbox, describe_error
-from bot.retention import Receipt, Retention
+from bot import rasa_speedups
+from bot.privacy import logs as redacting_logs
+from bot.privacy.events import EventRedactor, sender_reference
+from bot.privacy.outbox import Outbox, not_yet_stored
+from bot.privacy.receipts import Receipt, Receipts
+from bot.privacy.retention import Retention, start_purge_thread
 
 # `guichet run` installs redacted logging first; a bare `rasa run` gets it when it loads this
 # store from endpoints.yml, before any message is handled.
 redacting_logs.install()
 rasa_speedups.install()
 logger = logging.getLogger(__name__)
-FAILED = "REDACTION_FAILED"
 # Connection-level database errors: the server is down or restarting (not a bug of ours).
 OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
-ReceiptBase = declarative_base()
-
-
-class ReceiptRow(ReceiptBase):
-    """Erasure and purge receipts: counts and a hashed reference, never personal data."""
-
-    __tablename__ = "privacy_receipts"
-    id = sa.Column(sa.Integer, primary_key=True)
-    timestamp = sa.Column(sa.Float, nullable=False, index=True)
-    kind = sa.Column(sa.String(32), nullable=False)
-    conversation = sa.Column(sa.String(64))
-    data = sa.Column(sa.Text, nullable=False)
-
 ERASURE_ACTION = "action_erase_conversation"
-# Client metadata (IP address, user agent, ...) is personal data: none of it is kept.
-KEPT_METADATA_KEYS: frozenset[str] = frozenset()
-
-
-def sender_reference(sender_id: str) -> str:
-    """A non-reversible reference for receipts, logs and analytics (never the sender id)."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]
-
-
-def _kept_metadata(metadata: dict | None) -> dict:
-    return {key: value for key, value in (metadata or {}).items() if key in KEPT_METADATA_KEYS}
-
-
-class EventRedactor:
-    """Redacts the free-text parts of one serialised Rasa event.
-
-    `tally` counts what was detected, by entity type, and failures under REDACTION_FAILED:
-    the figures (never the values) go to the analytics sink and the audit report.
-    """
-
-    def __init__(self, redactor: Redactor, clean_cache_size: int = 10_000) -> None:
-        self.redactor = redactor
-        self.tally: Counter[str] = Counter()
-        # Digests of texts already found free of personal data. Bot answers, slot values and
-        # entity values repeat from turn to turn: this avoids analysing them again.
-        self._clean_digests: OrderedDict[bytes, None] = OrderedDict()
-        self._clean_cache_size = clean_cache_size
-
-    def text(self, value: Any, conversation_id: str) -> Any:
-        if not isinstance(value, str) or not value:
-            return value
-        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
-        if digest in self._clean_digests:
-            self._clean_digests.move_to_end(digest)
-            return value
-        result = self.redactor.redact(value, conversation_id=conversation_id)
-        self.tally.update(finding.entity_type for finding in result.entities)
-        if result.failed:
-            self.tally[FAILED] += 1  # the Redactor logs the failure itself
-        elif not result.entities:
-            self._remember_clean(digest)
-        return result.text
-
-    def _remember_clean(self, digest: bytes) -> None:
-        self._clean_digests[digest] = None
-        if len(self._clean_digests) > self._clean_cache_size:
-            self._clean_digests.popitem(last=False)
-
-    def redact(self, data: dict, conversation_id: str) -> tuple[dict, dict[str, int]]:
-        """The redacted event and what its redaction found (entity type -> count)."""
-        self.tally = Counter()
-        return self.event(data, conversation_id), dict(self.tally)
-
-    def event(self, data: dict, conversation_id: str) -> dict:
-        data = dict(data)
-        if "text" in data:
-            data["text"] = self.text(data["text"], conversation_id)
-        if "metadata" in data:
-            data["metadata"] = _kept_metadata(data["metadata"])
-        if data.get("event") == "slot":
-            data["value"] = self.value(data.get("value"), conversation_id)
-        if data.get("event") == "entities":
-            data["entities"] = self.entities(data.get("entities"), conversation_id)
-        if data.get("parse_data"):
-            data["parse_data"] = self.parse_data(
-                data["parse_data"], data.get("text"), conversation_id
-            )
-        if data.get("event") == "bot" and data.get("data"):
-            data["data"] = self.value(data["data"], conversation_id)
-        return data
-
-    def parse_data(self, parse_data: dict, redacted_text: Any, conversation_id: str) -> dict:
-        parse_data = dict(parse_data)
-        parse_data["text"] = redacted_text
-        parse_data["entities"] = self.entities(parse_data.get("entities"), conversation_id)
-        if "metadata" in parse_data:
-            parse_data["metadata"] = _kept_metadata(parse_data["metadata"])
-        # Retrieval-intent details repeat training examples and responses: not needed for audit.
-        parse_data.pop("response_selector", None)
-        return parse_data
-
-    def entities(self, entities: Any, conversation_id: str) -> list:
-        return [
-            {**entity, "value": self.value(entity.get("value"), conversation_id)}
-            for entity in entities or []
-        ]
-
-    def value(self, value: Any, conversation_id: str) -> Any:
-        """Redact strings anywhere inside a JSON-like value (slots can hold lists and dicts)."""
-        if isinstance(value, str):
-            return self.text(value, conversation_id)
-        if isinstance(value, list):
-            return [self.value(item, conversation_id) for item in value]
-        if isinstance(value, dict):
-            return {key: self.value(item, conversation_id) for key, item in value.items()}
-        return value
 
 
 class StoredCounts:
@@ -187,7 +79,7 @@ class StoredCounts:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database rows and broker messages are redacted.
 
-    Configure it in endpoints.yml with `type: bot.stores.RedactingSQLTrackerStore` and the
+    Configure it in endpoints.yml with `type: bot.privacy.store.RedactingSQLTrackerStore` and the
     usual SQLTrackerStore keys (`dialect`, `db`, `url`, ...). It also keeps the privacy
     receipts (erasures, purges) and runs the retention purge at start and then periodically.
     """
@@ -204,7 +96,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.event_redactor = EventRedactor(redactor or Redactor.from_policy())
         self.retention = retention or Retention.load()
-        ReceiptBase.metadata.create_all(self.engine)
+        self.receipt_log = Receipts(self.engine, self.session_scope)
         # While the database is down, redacted events wait on local disk, in order...
         database = self.engine.url.render_as_string(hide_password=True)
         self.outbox = Outbox(f"tracker store {database}", self._insert_queued)
@@ -221,7 +113,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             bind=self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         if purge_in_background:
-            self._start_purge_thread()
+            start_purge_thread(self.purge, self.retention.purge_interval_seconds)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
@@ -390,9 +282,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "conversation_events": session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id.in_(expired))
                 .delete(synchronize_session=False),
-                "receipts": session.query(ReceiptRow)
-                .filter(ReceiptRow.timestamp < now - self.retention.seconds("receipts"))
-                .delete(),
+                "receipts": self.receipt_log.delete_older_than(
+                    session, now - self.retention.seconds("receipts")
+                ),
             }
             session.commit()
         if hasattr(self.event_broker, "purge"):
@@ -407,57 +299,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def record(self, receipt: Receipt) -> None:
         """Keep the receipt (audit trail) and log it; neither contains personal data."""
-        with self.session_scope() as session:
-            session.add(
-                ReceiptRow(
-                    timestamp=receipt.timestamp, kind=receipt.kind,
-                    conversation=receipt.conversation, data=json.dumps(receipt.rows),
-                )
-            )
-            session.commit()
-        logger.info("Privacy receipt: %s", receipt.describe())
+        self.receipt_log.record(receipt)
 
     def receipts(self) -> list[Receipt]:
-        with self.session_scope() as session:
-            return [
-                Receipt(row.kind, json.loads(row.data), row.timestamp, row.conversation)
-                for row in session.query(ReceiptRow).order_by(ReceiptRow.id)
-            ]
-
-    def _start_purge_thread(self) -> None:
-        def purge_forever() -> None:
-            while True:
-                try:
-                    self.purge()
-                except Exception as error:  # noqa: BLE001 (the next run may succeed)
-                    logger.warning("Retention purge failed: %s", describe_error(error))
-                time.sleep(self.retention.purge_interval_seconds)
-
-        threading.Thread(target=purge_forever, name="retention-purge", daemon=True).start()
-
-
-def not_yet_stored(session: Session, table: sa.Table, key: str, rows: list[dict]) -> list[dict]:
-    """The rows (column values, with `key`, "timestamp" and "data") that `table` does not hold.
-
-    The outbox delivers at least once: if the process died after the database took a batch
-    and before the outbox dropped it, the batch comes again. Its rows are found (same `key`,
-    same redacted event, same timestamp) and are not stored twice.
-    """
-    if not rows:
-        return rows
-    stored = Counter(session.execute(
-        sa.select(table.c[key], table.c.data).where(
-            table.c[key].in_({row[key] for row in rows}),
-            table.c.timestamp >= min(row["timestamp"] or 0 for row in rows),
-        )
-    ).all())
-    fresh = []
-    for row in rows:
-        if stored[(row[key], row["data"])]:
-            stored[(row[key], row["data"])] -= 1
-        else:
-            fresh.append(row)
-    return fresh
+        return self.receipt_log.all()
 
 
 def _latest_session(rows: list[str]) -> list[str]:

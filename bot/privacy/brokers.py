@@ -9,9 +9,10 @@ In both cases the sender id is replaced by a hashed reference and client metadat
 - `RedactingSQLEventBroker` (default): an SQL analytics sink, SQLite or PostgreSQL.
 - `RedactingPikaEventBroker`: Rasa's RabbitMQ broker, same configuration keys as `type: pika`.
 
-If the database or RabbitMQ is down, events wait in a durable local outbox (bot/outbox.py) and
-are delivered when it is back: at least once, each with an `event_id` for de-duplication.
-The SQL sink drops a redelivered event itself (`bot.stores.not_yet_stored`); RabbitMQ
+If the database or RabbitMQ is down, events wait in a durable local outbox
+(bot/privacy/outbox.py) and are delivered when it is back: at least once, each with an
+`event_id` for de-duplication.
+The SQL sink drops a redelivered event itself (`bot.privacy.outbox.not_yet_stored`); RabbitMQ
 consumers use the `event_id`, which is also the AMQP `message_id`.
 """
 
@@ -35,14 +36,9 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from anonymization import Redactor
-from bot.outbox import Outbox
-from bot.stores import (
-    FAILED,
-    OUTAGE_ERRORS,
-    EventRedactor,
-    not_yet_stored,
-    sender_reference,
-)
+from bot.privacy.events import FAILED, EventRedactor, sender_reference
+from bot.privacy.outbox import Outbox, not_yet_stored
+from bot.privacy.store import OUTAGE_ERRORS
 
 AnalyticsBase = declarative_base()
 
@@ -97,7 +93,7 @@ class RedactingBroker(EventBroker):
 class RedactingSQLEventBroker(RedactingBroker):
     """Analytics sink: redacted events in the `analytics_events` table of an SQL database.
 
-    endpoints.yml: `type: bot.brokers.RedactingSQLEventBroker` with `dialect` and `db`
+    endpoints.yml: `type: bot.privacy.brokers.RedactingSQLEventBroker` with `dialect` and `db`
     (SQLite, the default) or `url`/`port`/`username`/`password` like the SQL tracker store.
     """
 
