@@ -278,13 +278,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 .group_by(self.SQLEvent.sender_id)
                 .having(sa.func.max(self.SQLEvent.timestamp) < conversations_cutoff)
             ]
+            receipts, pruned_through = self.receipt_log.delete_older_than(
+                session, now - self.retention.seconds("receipts")
+            )
             rows = {
                 "conversation_events": session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id.in_(expired))
                 .delete(synchronize_session=False),
-                "receipts": self.receipt_log.delete_older_than(
-                    session, now - self.retention.seconds("receipts")
-                ),
+                "receipts": receipts,
             }
             session.commit()
         if hasattr(self.event_broker, "purge"):
@@ -293,12 +294,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.outbox.lock:
             self._recent.clear()  # some of these conversations may be gone
             self._stored_counts.clear()
-        receipt = Receipt("purge", rows, now)
+        receipt = Receipt("purge", rows, now, pruned_through=pruned_through)
         self.record(receipt)
         return receipt
 
     def record(self, receipt: Receipt) -> None:
-        """Keep the receipt (audit trail) and log it; neither contains personal data."""
+        """Keep the receipt (audit trail, hash-chained) and log it; neither contains personal
+        data."""
         self.receipt_log.record(receipt)
 
     def receipts(self) -> list[Receipt]:
