@@ -339,9 +339,11 @@ def test_why_this_answer_opens_by_keyboard_and_passes_axe(open_page):
     source = panel.locator("a[href^='https://www.service-public']").first
     assert source.get_attribute("rel") == "noopener noreferrer"
     assert axe_violations(page) == []
+    # The picture: a phone-width screen (the dialog fills it) tall enough for the whole panel.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 1400})
     panel.evaluate("details => details.closest('.guichet-log').scrollTop ="
-                   " details.offsetTop - details.closest('.guichet-log').offsetTop - 120")
+                   " details.offsetTop - details.closest('.guichet-log').offsetTop - 160")
     page.screenshot(path=str(SCREENSHOTS / "why-this-answer.png"))
     page.keyboard.press("Space")
     assert panel.evaluate("details => details.open") is False, "Space closes it again"
