@@ -26,7 +26,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -189,7 +189,7 @@ class ChainCheck:
     broken: str | None
     unchained: int = 0  # receipts from before the chain
     chained: int = 0
-    kinds: Counter | None = None
+    kinds: Counter = field(default_factory=Counter)
     head: str = GENESIS
     first_id: int | None = None
     last_id: int | None = None
@@ -200,7 +200,7 @@ def verify_chain(rows: Iterable[ReceiptRow], head: str | None = None) -> ChainCh
     """Check every link, hash and count of the receipts, in the order they were written."""
     rows = list(rows)
     anchors = {row.pruned_through for row in rows if row.pruned_through}
-    check = ChainCheck(None, kinds=Counter())
+    check = ChainCheck(None)
     previous_row = None
     for row in rows:
         problem = _problem(row, previous_row, anchors)
