@@ -19,14 +19,21 @@ def french_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def source_line(procedure: Procedure, source: Link | None = None, question: str = "") -> str:
-    """The official page behind an answer and the date it was checked; for an answer written
-    by a local administration, its own page and date."""
+def answer_source(
+    procedure: Procedure, source: Link | None = None, question: str = ""
+) -> tuple[Link, dt.date, str | None]:
+    """The official page behind an answer, the date it was checked, and the local
+    administration that wrote it (None for a national entry): for a local answer, its own
+    page and date."""
     local = procedure.local_part(question)
     if local is not None:
-        source, verified = local.sources[0], local.verified
-    else:
-        source, verified = source or procedure.sources[0], procedure.verified
+        return local.sources[0], local.verified, local.owner
+    return source or procedure.sources[0], procedure.verified, None
+
+
+def source_line(procedure: Procedure, source: Link | None = None, question: str = "") -> str:
+    """The official page behind an answer and the date it was checked."""
+    source, verified, _ = answer_source(procedure, source, question)
     return f"Source officielle : {source.url} (vérifié le {french_date(verified)})"
 
 

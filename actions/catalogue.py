@@ -223,6 +223,8 @@ class Catalogue:
     buttons: dict = field(default_factory=dict)
     # How citizens describe the case of a question (data/knowledge/cases.yml).
     case_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The wording of the "Pourquoi cette réponse ?" panel (data/knowledge/explanation.yml).
+    explanation: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, directory: Path = KNOWLEDGE_DIR) -> Catalogue:
@@ -236,6 +238,7 @@ class Catalogue:
             sensitive=_load_yaml(directory / "sensitive.yml"),
             buttons=messages.get("buttons", {}),
             case_cues={case: tuple(cues) for case, cues in cases.get("cases", {}).items()},
+            explanation=_load_yaml(directory / "explanation.yml"),
         )
 
     def mentions_sensitive_data(self, text: str) -> bool:

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import render_answer, render_case, render_conditions, render_faq
 from actions.catalogue import SITUATIONS, Catalogue, Faq, Procedure, situation_for_age
+from actions.explanation import Explanation
 from actions.matcher import CatalogueMatcher, Match
 
 INTENT_QUESTIONS = {
@@ -39,7 +40,10 @@ MATCH_POSSIBLE = 0.2  # offer it among "Vouliez-vous parler de… ?"
 MATCH_POSSIBLE_OUT_OF_SCOPE = 0.3  # the same, when the classifier said "out of scope"
 FAQ_CONFIDENT = 0.6  # answer a FAQ entry when one of its phrasings is that close
 GUESS_CONFIDENCE = 0.3  # an unsure classifier's question intent still tells what is asked
-OUT_OF_SCOPE_FIRM = 0.9  # the classifier is sure a procedure's word is used in another sense
+# The classifier is sure: of what is asked ("sûr" in "Pourquoi cette réponse ?"), or that a
+# procedure's word is used in another sense. Below it, and above config.yml's fallback
+# threshold, an answer is "probable".
+CLASSIFIER_SURE = 0.9
 
 
 @functools.cache
@@ -83,7 +87,8 @@ class CitizenAnswerAction(Action, abc.ABC):
     """An action answering the citizen's latest message.
 
     If that message seems to share health or other sensitive data, the answer starts by
-    asking the citizen not to (CNIL guidance for chatbots).
+    asking the citizen not to (CNIL guidance for chatbots). The reply's last message carries
+    the explanation of the answer ("Pourquoi cette réponse ?", actions/explanation.py).
     """
 
     async def run(
@@ -95,11 +100,18 @@ class CitizenAnswerAction(Action, abc.ABC):
             text = text[:start] + text[end:]
         if catalogue().mentions_sensitive_data(text):
             dispatcher.utter_message(text=" ".join(catalogue().sensitive["reminder"].split()))
-        return self.answer(dispatcher, tracker)
+        events, explanation = self.answer(dispatcher, tracker)
+        if dispatcher.messages:
+            payload = explanation.payload(catalogue().explanation, human_routes())
+            dispatcher.messages[-1]["custom"] = {"explanation": payload}
+        return events
 
     @abc.abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        """The reply itself (abstract, so that the action server does not register this class)."""
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[EventType], Explanation]:
+        """The reply itself and its explanation (abstract, so that the action server does not
+        register this class)."""
 
 
 def topic_buttons() -> list[dict]:
@@ -149,6 +161,24 @@ class Understanding:
 def _intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def classifier_band(intent: str | None, confidence: float) -> str:
+    """How sure the classifier is of what was asked: "sure", "probable" or "uncertain"."""
+    if intent is None or intent == "nlu_fallback":
+        return "uncertain"
+    return "sure" if confidence >= CLASSIFIER_SURE else "probable"
+
+
+def answer_band(understanding: Understanding, intent: str | None, confidence: float) -> str:
+    """The confidence band of a procedure answer: the classifier's, lowered when only the
+    catalogue matcher recognised the procedure or the question."""
+    if intent in MISUNDERSTOOD_INTENTS:
+        # The classifier did not recognise the question: the procedure's name still may have.
+        return "probable" if understanding.named_by == "alias" else "uncertain"
+    if understanding.named_by == "example" and understanding.matches[0].score < MATCH_OVER_CONTEXT:
+        return "probable"
+    return classifier_band(intent, confidence)
 
 
 def _questions(tracker: Tracker) -> tuple[str, ...]:
@@ -223,7 +253,7 @@ def understand(tracker: Tracker) -> Understanding:
 
 def answer_procedure(
     dispatcher: CollectingDispatcher, tracker: Tracker, understanding: Understanding
-) -> list[EventType]:
+) -> tuple[list[EventType], Explanation]:
     """Answer each question asked about the procedure, from the catalogue, with its source."""
     procedure = understanding.procedure
     questions = understanding.questions or (tracker.get_slot("question") or "summary",)
@@ -253,11 +283,13 @@ def answer_procedure(
         # Shown with its own question, after the answer: a close FAQ entry is not always the
         # question asked (about half of the closest ones are, when each is left out in turn).
         dispatcher.utter_message(text=render_faq(procedure, understanding.faq))
-    return [
+    events = [
         SlotSet("procedure", procedure.id),
         SlotSet("situation", case),
         SlotSet("question", questions[-1]),
     ]
+    band = answer_band(understanding, *_intent(tracker))
+    return events, Explanation(band, procedure, questions, case, understanding.faq)
 
 
 class ActionAnswerProcedure(CitizenAnswerAction):
@@ -270,17 +302,21 @@ class ActionAnswerProcedure(CitizenAnswerAction):
     def name(self) -> str:
         return "action_answer_procedure"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[EventType], Explanation]:
         understanding = understand(tracker)
         if understanding.procedure is None:
+            band = classifier_band(*_intent(tracker))
             if understanding.other_sense:  # "une procuration pour mon compte bancaire"
                 dispatcher.utter_message(text=message("out_of_scope"))
-                return []
+                return [], Explanation(band, request="out_of_scope")
             if suggest(dispatcher, understanding):
-                return []
+                return [], Explanation("uncertain", request="suggestions")
             dispatcher.utter_message(text=message("which_procedure"), buttons=procedure_buttons())
             questions = understanding.questions or ("summary",)
-            return [SlotSet("question", questions[-1])]
+            explanation = Explanation(band, request="which_procedure")
+            return [SlotSet("question", questions[-1])], explanation
         return answer_procedure(dispatcher, tracker, understanding)
 
 
@@ -317,7 +353,7 @@ def consecutive_misunderstandings(tracker: Tracker) -> int:
     return count
 
 
-def handoff_text() -> str:
+def human_routes() -> list[str]:
     """Both human routes from data/knowledge/help.yml, with the 39 39 hours when verified."""
     routes = catalogue().help
     france_services = routes["france_services"]
@@ -325,11 +361,15 @@ def handoff_text() -> str:
     hours = phone["hours_text"]
     if phone.get("hours"):
         hours = f"Horaires : {phone['hours']} ({phone['hours_url']}). {hours}"
-    return "\n".join([
-        "Pour être aidé par une personne :",
-        f"- {france_services['text']} Trouver le point le plus proche : {france_services['url']}",
-        f"- {phone['text']} {hours} {phone['url']}",
-    ])
+    return [
+        f"{france_services['text']} Trouver le point le plus proche : {france_services['url']}",
+        f"{phone['text']} {hours} {phone['url']}",
+    ]
+
+
+def handoff_text() -> str:
+    routes = [f"- {route}" for route in human_routes()]
+    return "\n".join(["Pour être aidé par une personne :", *routes])
 
 
 class ActionHandleMisunderstanding(CitizenAnswerAction):
@@ -343,7 +383,9 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[EventType], Explanation]:
         intent, confidence = _intent(tracker)
         understanding = understand(tracker)
         out_of_scope = intent == "out_of_scope"
@@ -351,7 +393,7 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         # or the words are used in another sense; a mere resemblance only gets suggestions.
         trusted = {"alias", "entity"} if out_of_scope else {"alias", "entity", "example"}
         # Words in another sense rule out those procedures only (matches leave them out).
-        surely_out_of_scope = (out_of_scope and confidence >= OUT_OF_SCOPE_FIRM) or (
+        surely_out_of_scope = (out_of_scope and confidence >= CLASSIFIER_SURE) or (
             bool(understanding.other_sense) and understanding.named_by is None
         )
         if understanding.named_by in trusted and not surely_out_of_scope:
@@ -367,23 +409,26 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         if (understanding.named_by == "alias" or not surely_out_of_scope) and suggest(
             dispatcher, understanding, handoff, threshold
         ):
-            return []
+            return [], Explanation("uncertain", request="suggestions")
         if handoff:
             dispatcher.utter_message(text=handoff_text())
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=message("out_of_scope"))
         else:
             dispatcher.utter_message(text=message("rephrase"))
-        return []
+        request = "out_of_scope" if out_of_scope else "not_understood"
+        return [], Explanation(classifier_band(intent, confidence), request=request)
 
 
 class ActionOfferHuman(CitizenAnswerAction):
     def name(self) -> str:
         return "action_offer_human"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[EventType], Explanation]:
         dispatcher.utter_message(text=handoff_text())
-        return []
+        return [], Explanation(classifier_band(*_intent(tracker)), request="request_human")
 
 
 class ActionEraseConversation(Action):

@@ -90,9 +90,17 @@ def _audit_scan(args: argparse.Namespace) -> int:
     from bot.privacy import audit
 
     store = _stores()
-    candidates = list(audit.scan(store, store.event_redactor.redactor))
-    print("\n".join(candidates) if candidates else "no residual candidate")
-    return 1 if candidates else 0
+    report = audit.scan(store, store.event_redactor.redactor)
+    print(report.text)
+    return 1 if report.findings else 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from bot.privacy import audit
+
+    verification = audit.verify(_stores(), head=args.head)
+    print(verification.text)
+    return 0 if verification.ok else 1
 
 
 def _audit_backlog(args: argparse.Namespace) -> int:
@@ -121,9 +129,16 @@ def _add_privacy_commands(commands) -> None:
     report.set_defaults(func=_audit_report)
     export.set_defaults(func=_audit_export)
     scan = audit_commands.add_parser(
-        "scan", help="second detection pass over everything stored (exit 1 if anything found)"
+        "scan", help="second detection pass over the citizen-text fields of everything stored, "
+        "grouped by type (exit 1 if anything found)"
     )
     scan.set_defaults(func=_audit_scan)
+    verify = audit_commands.add_parser(
+        "verify", help="check the receipts' hash chain and counts, and that no erased "
+        "conversation has rows left (exit 1 at the first broken link)"
+    )
+    verify.add_argument("--head", help="a head hash printed by an earlier run: is it still there?")
+    verify.set_defaults(func=_audit_verify)
     backlog = audit_commands.add_parser(
         "backlog", help="events waiting in the local outbox for a service that was down"
     )

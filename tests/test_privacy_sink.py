@@ -137,7 +137,7 @@ def test_audit_report_export_and_scan(store, sink, redactor):
     exported = json.loads(line)
     assert exported["conversation"] == sender_reference("citizen-4")
     assert "<PERSON_1>" in line and NAME not in line
-    assert list(audit.scan(store, redactor)) == []
+    assert audit.scan(store, redactor).findings == []
 
 
 def test_scan_lists_residual_personal_data_masked(store, redactor):
@@ -145,8 +145,9 @@ def test_scan_lists_residual_personal_data_masked(store, redactor):
         session.add(store.SQLEvent(sender_id="legacy", type_name="user", timestamp=1.0,
                                    data=json.dumps({"text": f"appelez le {PHONE}"})))
         session.commit()
-    (candidate,) = audit.scan(store, redactor)
-    assert "PHONE_NUMBER" in candidate and PHONE not in candidate
+    report = audit.scan(store, redactor)
+    (candidate,) = report.findings
+    assert candidate.entity_type == "PHONE_NUMBER" and PHONE not in report.text
 
 
 def test_scan_ignores_the_stores_own_identifiers(store, redactor):
@@ -159,13 +160,14 @@ def test_scan_ignores_the_stores_own_identifiers(store, redactor):
                              "parse_data": {"text": "bonjour", "message_id": iban_shaped}}),
         ))
         session.commit()
-    assert list(audit.scan(store, redactor)) == []
+    assert audit.scan(store, redactor).findings == []
     with store.session_scope() as session:
         session.add(store.SQLEvent(sender_id="ids", type_name="user", timestamp=2.0,
                                    data=json.dumps({"text": f"mon iban {iban_shaped}"})))
         session.commit()
-    (candidate,) = audit.scan(store, redactor)
-    assert "IBAN_CODE" in candidate and iban_shaped not in candidate
+    report = audit.scan(store, redactor)
+    (candidate,) = report.findings
+    assert candidate.entity_type == "IBAN_CODE" and iban_shaped not in report.text
 
 
 def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,

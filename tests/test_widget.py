@@ -310,6 +310,45 @@ def test_axe_reports_no_wcag_violation_closed_and_open(open_page):
     assert opened == [], opened
 
 
+def test_why_this_answer_opens_by_keyboard_and_passes_axe(open_page):
+    """"Pourquoi cette réponse ?" under the answer: a native disclosure, closed at first,
+    reached and opened with the keyboard, showing what was understood and where the answer
+    comes from; axe finds nothing with it open. Screenshot: var/screenshots/ (docs/)."""
+    page = open_page(bypass_csp=True, viewport={"width": 1280, "height": 1000})
+    open_with_keyboard(page)
+    ask(page, "Combien coûte un passeport ?")
+    panel = page.locator(".guichet-bot .guichet-why").last
+    assert panel.locator("summary").inner_text() == "Pourquoi cette réponse ?"
+    assert panel.evaluate("details => details.open") is False
+    assert panel.locator("a").first.is_hidden(), "closed: nothing of it is shown or focusable"
+    is_its_summary = "summary => document.activeElement === summary"
+    for _ in range(15):  # backwards from the question field, past the feedback buttons
+        page.keyboard.press("Shift+Tab")
+        if panel.locator("summary").evaluate(is_its_summary):
+            break
+    else:
+        pytest.fail("the summary cannot be reached with the keyboard")
+    page.keyboard.press("Enter")
+    assert panel.evaluate("details => details.open") is True
+    shown = panel.inner_text()
+    for expected in ("Ce que l'assistant a compris", "Type de question", "coût", "Passeport",
+                     "Degré de confiance", "sûr", "Fiche du catalogue", "Source officielle",
+                     "Vérifiée le", "n'est pas généré", "Parler à une personne", "39 39"):
+        assert expected in shown, expected
+    assert "0." not in shown, "a band, not a raw score"
+    source = panel.locator("a[href^='https://www.service-public']").first
+    assert source.get_attribute("rel") == "noopener noreferrer"
+    assert axe_violations(page) == []
+    # The picture: a phone-width screen (the dialog fills it) tall enough for the whole panel.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 1400})
+    panel.evaluate("details => details.closest('.guichet-log').scrollTop ="
+                   " details.offsetTop - details.closest('.guichet-log').offsetTop - 160")
+    page.screenshot(path=str(SCREENSHOTS / "why-this-answer.png"))
+    page.keyboard.press("Space")
+    assert panel.evaluate("details => details.open") is False, "Space closes it again"
+
+
 def test_feedback_endpoint_refuses_bad_input_and_unknown_conversations(assistant):
     path = "/webhooks/widget/feedback"
     assert assistant.post(path, {"sender": "x' OR 1=1", "value": "up"})[0] == 400

@@ -203,8 +203,14 @@ class LazySchema:
     """Tables created on first use rather than at start: the database may be down when the
     server starts, and the server starts anyway (its events wait in the outbox meanwhile)."""
 
-    def __init__(self, engine: sa.engine.Engine, *metadata: sa.MetaData) -> None:
-        self._engine, self._metadata = engine, metadata
+    def __init__(
+        self,
+        engine: sa.engine.Engine,
+        *metadata: sa.MetaData,
+        upgrades: tuple[Callable[[sa.engine.Engine], None], ...] = (),
+    ) -> None:
+        """`upgrades` bring tables made by an earlier version up to date, after creation."""
+        self._engine, self._metadata, self._upgrades = engine, metadata, upgrades
         self._ready = False
         self._lock = threading.Lock()
 
@@ -224,6 +230,8 @@ class LazySchema:
             if not self._ready:
                 for metadata in self._metadata:
                     metadata.create_all(self._engine)
+                for upgrade in self._upgrades:
+                    upgrade(self._engine)
                 self._ready = True
 
 

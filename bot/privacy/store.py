@@ -31,7 +31,7 @@ from bot import rasa_compat
 from bot.privacy import logs as redacting_logs
 from bot.privacy.events import EventRedactor, sender_reference
 from bot.privacy.outbox import OUTAGE_ERRORS, LazySchema, Outbox, not_yet_stored
-from bot.privacy.receipts import Receipt, Receipts
+from bot.privacy.receipts import Receipt, Receipts, upgrade_schema
 from bot.privacy.retention import Retention, start_purge_thread
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.outbox = Outbox(f"tracker store {database}", self._insert_queued)
         self.erasures = Outbox(f"erasures {database}", self._erase_queued)
         # ...also from the start: the tables are made when the database first answers.
-        self.schema = LazySchema(self.engine, self.Base.metadata, Receipts.metadata)
+        self.schema = LazySchema(
+            self.engine, self.Base.metadata, Receipts.metadata, upgrades=(upgrade_schema,)
+        )
         self.schema.ensure_at_start(self.outbox)
         # ...and the conversations this process last saw stay in memory (redacted rows), so
         # that a turn during an outage still has its context.
@@ -278,13 +280,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 .group_by(self.SQLEvent.sender_id)
                 .having(sa.func.max(self.SQLEvent.timestamp) < conversations_cutoff)
             ]
+            receipts, pruned_through = self.receipt_log.delete_older_than(
+                session, now - self.retention.seconds("receipts")
+            )
             rows = {
                 "conversation_events": session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id.in_(expired))
                 .delete(synchronize_session=False),
-                "receipts": self.receipt_log.delete_older_than(
-                    session, now - self.retention.seconds("receipts")
-                ),
+                "receipts": receipts,
             }
             session.commit()
         if hasattr(self.event_broker, "purge"):
@@ -293,12 +296,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.outbox.lock:
             self._recent.clear()  # some of these conversations may be gone
             self._stored_counts.clear()
-        receipt = Receipt("purge", rows, now)
+        receipt = Receipt("purge", rows, now, pruned_through=pruned_through)
         self.record(receipt)
         return receipt
 
     def record(self, receipt: Receipt) -> None:
-        """Keep the receipt (audit trail) and log it; neither contains personal data."""
+        """Keep the receipt (audit trail, hash-chained) and log it; neither contains personal
+        data."""
         self.receipt_log.record(receipt)
 
     def receipts(self) -> list[Receipt]:

@@ -262,7 +262,7 @@ class GuardedRestInput(RestInput):
         an empty reply means a failure: Rasa logs a failed action (e.g. the action server is
         down) and goes on without sending anything.
         """
-        collector = CollectingOutputChannel()
+        collector = UtteranceCollector()
         try:
             await on_new_message(UserMessage(
                 text, collector, sender, input_channel=self.name(), metadata=metadata,
@@ -275,6 +275,21 @@ class GuardedRestInput(RestInput):
             logger.warning("The turn produced no answer: sending the degraded reply.")
             collector.messages.append({"recipient_id": sender, "text": citizen_text("degraded")})
         return collector.messages
+
+
+class UtteranceCollector(CollectingOutputChannel):
+    """Rasa's REST collector, with a bot message's custom payload kept in the same reply
+    message as its text and buttons (Rasa sends it as a message of its own). The widget reads
+    the "Pourquoi cette réponse ?" explanation there (actions/explanation.py)."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        custom = message.pop("custom", None)
+        sent = len(self.messages)
+        await super().send_response(recipient_id, message)
+        if custom and len(self.messages) > sent:
+            self.messages[-1]["custom"] = custom
+        elif custom:
+            await self.send_custom_json(recipient_id, custom)
 
 
 def _encodable(text: str) -> bool:

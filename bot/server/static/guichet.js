@@ -214,6 +214,10 @@
     if (Array.isArray(message.buttons) && message.buttons.length) {
       bubble.append(quickReplies(message.buttons));
     }
+    const explanation = message.custom && message.custom.explanation;
+    if (explanation && typeof explanation === "object") {
+      bubble.append(explanationPanel(explanation));
+    }
     transcript.append(bubble);
     return bubble;
   }
@@ -228,6 +232,29 @@
       } }));
     });
     return group;
+  }
+
+  // "Pourquoi cette réponse ?": a native <details> disclosure (keyboard and screen-reader
+  // support come with it), filled from the explanation the server put in the custom payload.
+  function explanationPanel(explanation) {
+    const list = (value) => (Array.isArray(value) ? value : []);
+    const details = el("details", { class: "guichet-why" }, [
+      el("summary", { text: String(explanation.title || "Pourquoi cette réponse ?") }),
+    ]);
+    list(explanation.sections).forEach((section) => {
+      const part = el("div", { class: "guichet-why-section" }, [
+        el("h3", { text: String(section.heading || "") }),
+      ]);
+      const facts = list(section.facts).filter((fact) => Array.isArray(fact) && fact.length === 2);
+      if (facts.length) {
+        part.append(el("dl", {}, facts.flatMap(([term, value]) => [
+          el("dt", { text: String(term) }), el("dd", {}, [richText(String(value))]),
+        ])));
+      }
+      list(section.lines).forEach((line) => part.append(el("p", {}, [richText(String(line))])));
+      details.append(part);
+    });
+    return details;
   }
 
   function feedback(messageCount) {
