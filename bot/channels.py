@@ -196,8 +196,14 @@ class GuardedRestInput(RestInput):
         """The sender, text and metadata of an acceptable request; raises `Refused`."""
         address = self.client_address(request.ip, request.headers.get("X-Forwarded-For"))
         self._within_limit(self.per_ip, address)  # first: floods of garbage are cheap too
-        body = self._parsed(request.body)
-        sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+        sender, text, metadata = self.message_fields(request.body)
+        self._within_limit(self.per_sender, sender)
+        return sender, text, metadata
+
+    def message_fields(self, body: bytes) -> tuple[str, str, dict | None]:
+        """The sender, text and metadata of a request body; raises `Refused` (400 or 413)."""
+        fields = self._parsed(body)
+        sender, text, metadata = fields.get("sender"), fields.get("message"), fields.get("metadata")
         if not _printable(sender, MAX_SENDER_CHARS) or not isinstance(text, str) \
                 or not isinstance(metadata, (dict, type(None))):
             raise self._unreadable("invalid_fields")
@@ -207,7 +213,6 @@ class GuardedRestInput(RestInput):
             raise self._unreadable("invalid_characters")
         if not text.strip():
             raise Refused(400, "empty_message", citizen_text("error_empty"))
-        self._within_limit(self.per_sender, sender)
         return sender, text, metadata
 
     def _parsed(self, body: bytes) -> dict:

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
-from bot import benchmark, content_check, eval_dialogue, launcher
+from bot import benchmark, content_check, eval_dialogue, launcher, soak
 from bot.ask import ask
 from bot.settings import Settings
 
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
     anonymization_cli.add_bench_commands(bench_commands)
     benchmark.add_bench_commands(bench_commands)
+    soak.add_soak_command(bench_commands)
     return parser
 
 
