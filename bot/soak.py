@@ -205,18 +205,20 @@ def _mb(value: int) -> float:
 
 
 def summarise(minutes: float, users: int, turns: list[Turn], errors: collections.Counter,
-              sampler: RssSampler, started: float, ended: float, **machine) -> SoakReport:
-    span = (ended - started) / FIFTHS
-    fifths = []
-    for index in range(FIFTHS):
-        begin, end = started + index * span, started + (index + 1) * span
-        latencies = [turn.seconds for turn in turns if begin <= turn.started < end] or [0.0]
-        count = sum(1 for turn in turns if begin <= turn.started < end)
-        fifths.append(Fifth(
-            turns=count, turns_per_second=count / span,
-            p50_ms=percentile(latencies, 0.5) * 1000, p95_ms=percentile(latencies, 0.95) * 1000,
-            rss_mb={role: _mb(value) for role, value in sampler.at(end).items()},
-        ))
+              sampler: RssSampler, started: float, **machine) -> SoakReport:
+    """The report of a run whose load started at `started` and lasted `minutes`."""
+    span = minutes * 60 / FIFTHS
+    latencies: list[list[float]] = [[] for _ in range(FIFTHS)]
+    for turn in turns:  # the last turns may start a moment after the nominal end
+        latencies[min(FIFTHS - 1, int((turn.started - started) / span))].append(turn.seconds)
+    fifths = [
+        Fifth(turns=len(values), turns_per_second=len(values) / span,
+              p50_ms=percentile(values or [0.0], 0.5) * 1000,
+              p95_ms=percentile(values or [0.0], 0.95) * 1000,
+              rss_mb={role: _mb(value)
+                      for role, value in sampler.at(started + (index + 1) * span).items()})
+        for index, values in enumerate(latencies)
+    ]
     first, last = sampler.samples[0][1], sampler.samples[-1][1]
     roles = list(first)
     return SoakReport(
@@ -258,7 +260,7 @@ def run_soak(minutes: float, users: int) -> SoakReport:
             turns = asyncio.run(_load(url, users, minutes * 60, degraded, errors))
             ended = time.monotonic()
         busy = (_machine_cpu() - busy_before) / (ended - started) / os.cpu_count()
-        return summarise(minutes, users, turns, errors, sampler, started, ended,
+        return summarise(minutes, users, turns, errors, sampler, started,
                          load_before=load_before, load_after=_load_average(), machine_busy=busy)
 
 
