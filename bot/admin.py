@@ -59,7 +59,8 @@ class AuditChannel(InputChannel):
             from bot import audit as audit_figures  # matplotlib: loaded on first use only
 
             try:
-                since = request.args.get("since", "1970-01-01")
+                # A blank `since=` is an error, not the default (Sanic drops blank values).
+                since = request.get_args(keep_blank_values=True).get("since", "1970-01-01")
                 start = audit_figures.day_start(since)
             except ValueError:
                 return _error(400, "since must be a date, YYYY-MM-DD")

@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -23,6 +24,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.shared.core.events import SlotSet
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
+from sanic.compat import Header
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -37,12 +39,14 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; c
                  ".css": "text/css; charset=utf-8"}
 FEEDBACK_VALUES = {"up", "down"}
 FEEDBACK_SLOT = "feedback"
-SECURITY_HEADERS = {
+# Read-only: Sanic's `response.redirect` adds its Location header to the dict it is given, so a
+# shared dict passed there once would send that Location with every later response.
+SECURITY_HEADERS = MappingProxyType({
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-}
+})
 MESSAGES_FILE = PROJECT_ROOT / "data" / "knowledge" / "messages.yml"
 MAX_SENDER_CHARS = 256
 # JSON may escape a character as 12 bytes ("\ud83d\ude00"); the rest of the body is small.
@@ -74,7 +78,7 @@ class WidgetChannel(InputChannel):
         @pages.route("/", methods=["GET"], strict_slashes=False)
         async def index(request: Request) -> HTTPResponse:
             return response.redirect(
-                request.path.rstrip("/") + "/index.html", headers=SECURITY_HEADERS
+                request.path.rstrip("/") + "/index.html", headers=dict(SECURITY_HEADERS)
             )
 
         @pages.route("/<name>", methods=["GET"])
@@ -97,10 +101,14 @@ async def _record_feedback(request: Request) -> HTTPResponse:
     message, and the slot is not a featurized one. Feedback for an unknown conversation is
     refused, so that this endpoint cannot create conversations.
     """
-    body = request.json if isinstance(request.json, dict) else {}
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON: refused below, like a bad field
+        body = None
+    body = body if isinstance(body, dict) else {}
     sender, value = body.get("sender"), body.get("value")
     if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender) \
-            or value not in FEEDBACK_VALUES:
+            or not isinstance(value, str) or value not in FEEDBACK_VALUES:
         return response.json({"error": "sender (32 hex) and value (up|down) are required"},
                              status=400, headers=SECURITY_HEADERS)
     agent = request.app.ctx.agent
@@ -185,7 +193,8 @@ class GuardedRestInput(RestInput):
             if bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),
-                    content_type="text/event-stream", headers=SECURITY_HEADERS,
+                    # A copy: the stream keeps the object it is given and CORS adds to it.
+                    content_type="text/event-stream", headers=Header(SECURITY_HEADERS),
                 )
             replies = await self._turn(on_new_message, sender, text, metadata)
             return response.json(replies, headers=SECURITY_HEADERS)

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import SECURITY_HEADERS
 from bot.settings import SENDER_ID
 from bot.stores import RedactingSQLTrackerStore
 
@@ -44,8 +45,9 @@ class ErasureChannel(InputChannel):
         @erasure.route("/conversations/<sender_id>", methods=["DELETE"])
         async def erase(request: Request, sender_id: str) -> HTTPResponse:
             if not SENDER_ID.fullmatch(sender_id):
-                return response.json({"error": "not a conversation id"}, status=404)
+                return response.json({"error": "not a conversation id"}, status=404,
+                                     headers=SECURITY_HEADERS)
             store = redacting_store(request.app.ctx.agent.tracker_store)
-            return response.json(store.erase(sender_id).as_dict())
+            return response.json(store.erase(sender_id).as_dict(), headers=SECURITY_HEADERS)
 
         return erasure
