@@ -137,6 +137,48 @@ def test_the_server_serves_the_description(contract_assistant):
 
 
 @pytest.mark.server
+def test_what_schemathesis_found_stays_fixed(contract_assistant):
+    sender, auth = "0" * 32, {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    # A feedback value of another type was a 500 (unhashable); unreadable JSON got Sanic's
+    # error page instead of Guichet's {"error"}.
+    for body in ({"sender": sender, "value": {}}, {"sender": sender, "value": ["up"]}, b"\x00"):
+        status, error = contract_assistant.post("/webhooks/widget/feedback", body)
+        assert status == 400 and "error" in json.loads(error), body
+    # The audit's `since` is YYYY-MM-DD only; blank is not the default.
+    for since in ("", "20260101", "2026-W01-1"):
+        status, _, body = contract_assistant.exchange(
+            "GET", f"/webhooks/audit/report?since={since}", headers=auth
+        )
+        assert status == 400 and json.loads(body) == {"error": "since must be a date, YYYY-MM-DD"}
+    # Sanic's own errors in Guichet's form, with the Allow header a 405 needs.
+    status, headers, body = contract_assistant.exchange("TRACE", "/webhooks/rest/webhook")
+    assert (status, headers["Allow"], json.loads(body)) == (
+        405, "POST", {"error": "method not allowed"}
+    )
+    status, headers, body = contract_assistant.exchange("GET", "/webhooks/nowhere")
+    assert (status, json.loads(body)) == (404, {"error": "not found"})
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.server
+def test_no_response_carries_the_headers_of_an_earlier_one(contract_assistant):
+    """The redirect added its Location, and a streamed reply its CORS headers, to the
+    security headers that every later response shared."""
+    origin = contract_assistant.base_url
+    status, _, _ = contract_assistant.exchange("GET", "/webhooks/widget")  # the redirect
+    assert status == 200  # followed to the demo page
+    status, _, _ = contract_assistant.exchange(
+        "POST", "/webhooks/rest/webhook?stream=true",
+        json.dumps({"sender": "1" * 32, "message": "Bonjour"}).encode(),
+        {"Content-Type": "application/json", "Origin": origin},
+    )
+    assert status == 200
+    status, headers, _ = contract_assistant.exchange("GET", "/webhooks/rest/")
+    assert status == 200 and headers["X-Content-Type-Options"] == "nosniff"
+    assert "Location" not in headers and "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.server
 def test_schemathesis_finds_no_server_error_and_no_nonconformance(contract_assistant, tmp_path):
     report = tmp_path / "schemathesis.json"
     run = subprocess.run(
