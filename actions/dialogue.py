@@ -362,9 +362,9 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
             return answer_procedure(dispatcher, tracker, understanding)
         handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER
         threshold = MATCH_POSSIBLE_OUT_OF_SCOPE if out_of_scope else MATCH_POSSIBLE
-        named = understanding.named_by == "alias" and not understanding.other_sense
-        # A message with a procedure's name never gets a bare "out of scope": it is offered.
-        if (named or not surely_out_of_scope) and suggest(
+        # A message with a procedure's name never gets a bare "out of scope": it is offered
+        # (a name used in another sense is not among the matches).
+        if (understanding.named_by == "alias" or not surely_out_of_scope) and suggest(
             dispatcher, understanding, handoff, threshold
         ):
             return []

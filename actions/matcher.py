@@ -6,7 +6,8 @@ It works apart from the intent classifier, on the catalogue's own vocabulary:
   accents and stemming (Snowball), with rapidfuzz for typos and SMS spelling, each word weighted
   by how rare it is in the catalogue (IDF);
 - `not_about` phrases, the procedure's words in another sense ("procuration" on a bank
-  account): a message closer to one of them than to the procedure is not about it.
+  account): a message closer to one of them than to the procedure, through a word of that
+  other sense and not only the procedure's name, is not about it.
 It also detects the case of a question (loss, renewal, an age…) from data/knowledge/cases.yml.
 """
 
@@ -111,6 +112,13 @@ class CatalogueMatcher:
             for case, cues in catalogue.case_cues.items()
         ]
         self._examples = self._index(catalogue)
+        # The words of each procedure's names: an other-sense phrase needs more than these.
+        self._name_stems = {
+            procedure.id: frozenset(
+                word for name in {*procedure.aliases, procedure.title} for word in stems(name)
+            )
+            for procedure in catalogue.procedures.values()
+        }
 
     # --- index ---------------------------------------------------------------------------
 
@@ -209,6 +217,11 @@ class CatalogueMatcher:
             # F-score leaning on coverage: a long message may add details the example lacks.
             score = 5 * covered * precision / (4 * precision + covered)
             if example.question == NOT_ABOUT:
+                # "mariage civil" is not "liste de mariage": the other sense needs its own word.
+                if not (example.weights.keys() & message.keys()) - self._name_stems[
+                    example.procedure
+                ]:
+                    continue
                 other_sense[example.procedure] = max(score, other_sense.get(example.procedure, 0))
                 continue
             scores[example.procedure].append(score)

@@ -10,9 +10,11 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
-from bot import benchmark, content_check, eval_dialogue, launcher, soak
-from bot.ask import ask
+from bot.server import launcher
 from bot.settings import Settings
+from bot.tools import benchmark, content_check, eval_dialogue, soak
+from bot.tools.ask import ask
+from evaluation import cli as evaluation_cli
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -40,7 +42,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _stores():
-    from bot.privacy import open_stores
+    from bot.tools.stores import open_stores
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -65,16 +67,17 @@ def _sink():
 
 
 def _audit_report(args: argparse.Namespace) -> int:
-    from bot import audit
+    from bot.privacy import audit
+    from bot.tools.audit_report import render_report
 
     figures = audit.compute_figures(_sink(), audit.day_start(args.since))
-    Path(args.out).write_text(audit.render_report(figures, args.since), encoding="utf-8")
+    Path(args.out).write_text(render_report(figures, args.since), encoding="utf-8")
     print(f"report written to {args.out}")
     return 0
 
 
 def _audit_export(args: argparse.Namespace) -> int:
-    from bot import audit
+    from bot.privacy import audit
 
     with open(args.out, "w", encoding="utf-8") if args.out else nullcontext(sys.stdout) as out:
         for line in audit.export_conversations(_sink(), audit.day_start(args.since)):
@@ -83,7 +86,7 @@ def _audit_export(args: argparse.Namespace) -> int:
 
 
 def _audit_scan(args: argparse.Namespace) -> int:
-    from bot import audit
+    from bot.privacy import audit
 
     store = _stores()
     candidates = list(audit.scan(store, store.event_redactor.redactor))
@@ -92,7 +95,7 @@ def _audit_scan(args: argparse.Namespace) -> int:
 
 
 def _audit_backlog(args: argparse.Namespace) -> int:
-    from bot import outbox
+    from bot.privacy import outbox
 
     waiting = outbox.backlog()
     print("\n".join(f"{queue}: {count}" for queue, count in waiting.items()) or "no backlog")
@@ -148,12 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     eval_dialogue.add_command(commands)
     anonymization_cli.add_commands(commands)
+    evaluation_cli.add_commands(commands)
     _add_privacy_commands(commands)
     content_check.add_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
-    anonymization_cli.add_bench_commands(bench_commands)
+    evaluation_cli.add_bench_commands(bench_commands)
     benchmark.add_bench_commands(bench_commands)
     soak.add_soak_command(bench_commands)
     return parser

@@ -23,9 +23,9 @@ that every full garbage collection walks again: 0.5 to 0.7 s with the whole serv
 every 10 to 15 s under load (measured with gc.callbacks during `guichet bench load`), which
 showed as p99 turn latencies near one second. `freeze_startup_heap` moves what exists once
 the server has started out of the collector's reach (gc.freeze): full collections then take
-about 20 ms. bot.channels calls it when the server has started, after Rasa loaded the model.
+about 20 ms. bot.server.channels calls it when the server has started, after Rasa loaded the model.
 
-1 to 3 are installed by bot.stores when Rasa loads the tracker store from endpoints.yml.
+1 to 3 are installed by bot.privacy.store when Rasa loads the tracker store from endpoints.yml.
 """
 
 from __future__ import annotations

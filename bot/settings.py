@@ -44,7 +44,7 @@ class Settings:
     extra_cors_origins: list[str] = field(
         default_factory=lambda: _env_list("GUICHET_CORS_ORIGINS", "")
     )
-    # Abuse limits of the REST channel (bot.channels.GuardedRestInput); 0 disables a limit.
+    # Abuse limits of the REST channel (bot.server.channels.GuardedRestInput); 0 disables a limit.
     rate_limit_per_sender: int = field(
         default_factory=lambda: _env_int("GUICHET_RATE_LIMIT_PER_SENDER", 20)
     )

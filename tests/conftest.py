@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.inprocess import free_port
+from bot.tools.inprocess import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NETGUARD_DIR = Path(__file__).resolve().parent / "netguard"

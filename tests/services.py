@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.inprocess import free_port
+from bot.tools.inprocess import free_port
 
 STARTUP_TIMEOUT_SECONDS = 120
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from bot.topology import production_services
+from bot.tools.topology import production_services
 from tests.conftest import start_assistant, stop_assistant
 
 NIR = "1 85 05 78 006 084 91"  # key 91 = 97 - (1850578006084 mod 97)

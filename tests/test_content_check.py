@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import cli, content_check
-from bot.content_check import ERROR, WARNING
+from bot import cli
+from bot.tools import content_check
+from bot.tools.content_check import ERROR, WARNING
 
 TODAY = dt.date(2026, 12, 1)
 DOMAINS = {"domains": ["gouv.fr", "caf.fr"]}

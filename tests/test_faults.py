@@ -19,7 +19,7 @@ import aio_pika
 import psycopg2
 import yaml
 
-from bot import outbox
+from bot.privacy import outbox
 from tests.conftest import start_assistant, stop_assistant
 from tests.services import drain_queue, postgres, rabbitmq  # noqa: F401 (fixtures)
 from tests.test_canary import CONVERSATION, canaries_in, files_text, rows_text, sqlite_rows
@@ -113,8 +113,8 @@ def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, p
     database = {"dialect": "postgresql", "url": "127.0.0.1", "port": postgres.port,
                 "db": postgres.database, "username": "postgres", "password": ""}
     sender, log, data_dir = converse_through_an_outage(
-        tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", **database},
-        {"type": "bot.brokers.RedactingSQLEventBroker", **database},
+        tmp_path, {"type": "bot.privacy.store.RedactingSQLTrackerStore", **database},
+        {"type": "bot.privacy.brokers.RedactingSQLEventBroker", **database},
         postgres, "tracker store",
     )
     with psycopg2.connect(**postgres.connection) as connection:
@@ -134,9 +134,9 @@ def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, p
 
 def test_rabbitmq_outage_loses_nothing_and_writes_no_personal_data(tmp_path, rabbitmq):  # noqa: F811
     sender, log, data_dir = converse_through_an_outage(
-        tmp_path, {"type": "bot.stores.RedactingSQLTrackerStore", "dialect": "sqlite",
+        tmp_path, {"type": "bot.privacy.store.RedactingSQLTrackerStore", "dialect": "sqlite",
                    "db": "guichet.db"},
-        {"type": "bot.brokers.RedactingPikaEventBroker", "url": "127.0.0.1",
+        {"type": "bot.privacy.brokers.RedactingPikaEventBroker", "url": "127.0.0.1",
          "port": rabbitmq.port, "username": "guest", "password": "guest", "queues": [QUEUE]},
         rabbitmq, "rabbitmq",
     )

@@ -1,4 +1,4 @@
-"""Property-based fuzz of the REST channel's body parser (bot.channels.GuardedRestInput):
+"""Property-based fuzz of the REST channel's body parser (bot.server.channels.GuardedRestInput):
 whatever the bytes, it returns acceptable fields or refuses with a 4xx, nothing else escapes,
 and a refusal never quotes the request (so no canary comes back in an error).
 
@@ -12,7 +12,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels import MAX_SENDER_CHARS, GuardedRestInput, Refused
+from bot.server.channels import MAX_SENDER_CHARS, GuardedRestInput, Refused
 from bot.settings import Settings
 
 CANARY = "Kerbrat-Quéméner 06 71 82 93 04"

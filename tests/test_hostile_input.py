@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import citizen_text
+from bot.server.channels import citizen_text
 from tests.conftest import GUARDED_ENV
 
 pytestmark = pytest.mark.server

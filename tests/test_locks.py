@@ -1,4 +1,4 @@
-"""The Redis lock store shared by Rasa instances (bot/locks.py), against the local Redis.
+"""The Redis lock store shared by Rasa instances (bot/server/locks.py), against the local Redis.
 
 Its locks must stay readable by Rasa's own code (TicketLock), and each update must be atomic:
 instances that ask for a ticket of one conversation at the same moment get different ones.
@@ -16,8 +16,8 @@ import pytest
 from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.locks import AtomicRedisLockStore
-from bot.topology import LOCAL_SERVICES
+from bot.server.locks import AtomicRedisLockStore
+from bot.tools.topology import LOCAL_SERVICES
 
 
 def redis_endpoint(key_prefix: str) -> EndpointConfig:

@@ -1,4 +1,4 @@
-"""The HTTP contract (bot/openapi.yml) against the implementation.
+"""The HTTP contract (bot/server/openapi.yml) against the implementation.
 
 - The description is valid OpenAPI 3.1, and each of its examples is valid against its schema.
 - Every route the server registers (Rasa's root and the channels of credentials.yml) is
@@ -20,7 +20,7 @@ import sys
 import pytest
 import yaml
 
-from bot.openapi import SPEC_FILE
+from bot.server.openapi import SPEC_FILE
 from tests.conftest import PROJECT_ROOT, start_assistant, stop_assistant
 
 SPEC = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.redacting_logs import FAILED_PLACEHOLDER, LogRedactor, RedactingFilter
+from bot.privacy.logs import FAILED_PLACEHOLDER, LogRedactor, RedactingFilter
 from tests.test_stores import NAME, PHONE
 
 

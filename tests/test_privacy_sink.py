@@ -10,10 +10,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from anonymization import Redactor
-from bot import audit
-from bot.brokers import AnalyticsEvent, RedactingSQLEventBroker
-from bot.retention import Retention
-from bot.stores import RedactingSQLTrackerStore, sender_reference
+from bot.privacy import audit
+from bot.privacy.brokers import AnalyticsEvent, RedactingSQLEventBroker
+from bot.privacy.events import sender_reference
+from bot.privacy.retention import Retention
+from bot.privacy.store import RedactingSQLTrackerStore
+from bot.tools.audit_report import render_report
 from tests.test_stores import DOMAIN, NAME, PHONE, user_message
 
 DAY = 86400
@@ -93,7 +95,7 @@ def test_redaction_failures_are_counted_in_the_sink_and_shown_in_the_report(
     assert NAME not in "".join(row.data for row in rows)
     figures = audit.compute_figures(sink)
     assert sum(figures.failures_per_day.values()) == 3
-    page = audit.render_report(figures, "1970-01-01")
+    page = render_report(figures, "1970-01-01")
     assert "Échecs d&#x27;anonymisation (remplacés par un marqueur)</th><td>3</td>" in page
 
 
@@ -127,7 +129,7 @@ def test_audit_report_export_and_scan(store, sink, redactor):
     assert list(figures.sources) == [
         "https://www.service-public.fr/particuliers/vosdroits/F21089"
     ]
-    page = audit.render_report(figures, "1970-01-01")
+    page = render_report(figures, "1970-01-01")
     assert page.count("data:image/png;base64,") == 5 and NAME not in page
     (line,) = audit.export_conversations(sink)
     exported = json.loads(line)

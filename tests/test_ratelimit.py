@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ratelimit import WINDOW_SECONDS, ClientAddress, RateLimiter
+from bot.server.ratelimit import WINDOW_SECONDS, ClientAddress, RateLimiter
 
 
 class Clock:

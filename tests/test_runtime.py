@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from bot.inprocess import free_port
+from bot.tools.inprocess import free_port
 from tests.conftest import GUICHET, PROJECT_ROOT
 
 

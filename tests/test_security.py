@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import citizen_text
+from bot.server.channels import citizen_text
 from tests.conftest import GUARDED_ENV
 from tests.test_canary import CONVERSATION, canaries_in, files_text, sqlite_rows
 

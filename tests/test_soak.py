@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import build_parser
-from bot.soak import FIFTHS, bench_soak, run_soak
+from bot.tools.soak import FIFTHS, bench_soak, run_soak
 
 
 def test_the_command_line():

@@ -7,8 +7,8 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot import rasa_speedups
-from bot.benchmark import SCRIPT
 from bot.settings import PROJECT_ROOT, Settings
+from bot.tools.benchmark import SCRIPT
 
 
 def parses(agent: Agent, texts: list[str]) -> list[dict]:

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from anonymization import Redactor
-from bot.stores import ERASURE_ACTION, RedactingSQLTrackerStore
+from bot.privacy.store import ERASURE_ACTION, RedactingSQLTrackerStore
 
 DOMAIN = Domain.load("domain.yml")
 NAME, PHONE = "Jeanne Dupontel", "06 12 34 56 78"
@@ -113,7 +113,7 @@ def test_redaction_failure_stores_a_placeholder_not_the_text(database, redactor,
 
 
 def test_texts_found_clean_are_not_analysed_again_but_personal_data_always_is(redactor):
-    from bot.stores import EventRedactor
+    from bot.privacy.events import EventRedactor
 
     calls = []
 

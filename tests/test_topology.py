@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.topology import Topology, database_rows, production_services, rabbitmq_connection
+from bot.tools.topology import Topology, database_rows, production_services, rabbitmq_connection
 from tests.services import drain_queue
 from tests.test_canary import CONVERSATION, canaries_in
 

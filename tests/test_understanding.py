@@ -13,7 +13,7 @@ from actions import dialogue
 from actions.catalogue import Catalogue
 from actions.matcher import CatalogueMatcher
 from actions.training_data import OUTPUT, generate
-from bot.eval_dialogue import evaluate
+from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
 
 CATALOGUE = Catalogue.load()

@@ -199,7 +199,9 @@ def test_erase_conversation_removes_it_from_the_server(open_page, assistant):
     with page.expect_response(f"**/webhooks/erasure/conversations/{old}") as answer:
         page.keyboard.press("Enter")
     if answer.value.status == 404 and "not a conversation id" not in answer.value.text():
-        pytest.skip("the erasure route is absent (bot.erasure.ErasureChannel not configured)")
+        pytest.skip(
+            "the erasure route is absent (bot.server.erasure.ErasureChannel not configured)"
+        )
     assert answer.value.ok
     page.wait_for_selector(".guichet-system:has-text('effacée')")
     assert page.locator(".guichet-bot").count() == 0

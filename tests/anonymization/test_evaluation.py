@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from anonymization.evaluation import CORPORA, LeakScores, leaks
+from evaluation.scoring import CORPORA, LeakScores, leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def test_leak_scores_of_one_record():
 
 def test_eval_reports_both_corpora():
     done = subprocess.run(
-        [sys.executable, "-m", "anonymization", "eval-redaction", "--no-vanilla"],
+        [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"],
         capture_output=True, text=True, cwd=ROOT, check=True, timeout=600,
     )
     for corpus in CORPORA:

@@ -7,8 +7,8 @@ import pytest
 from stdnum import iban, luhn
 from stdnum.fr import nif, nir, siren, siret
 
-from anonymization.evaluation import HANDWRITTEN_CORPUS, load_corpus
 from anonymization.text import fold
+from evaluation.scoring import HANDWRITTEN_CORPUS, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "anonymization"

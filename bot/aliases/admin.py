@@ -1,0 +1,1 @@
+from bot.server.admin import AuditChannel as AuditChannel

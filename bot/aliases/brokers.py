@@ -1,0 +1,2 @@
+from bot.privacy.brokers import RedactingPikaEventBroker as RedactingPikaEventBroker
+from bot.privacy.brokers import RedactingSQLEventBroker as RedactingSQLEventBroker

@@ -1,0 +1,1 @@
+from bot.server.erasure import ErasureChannel as ErasureChannel

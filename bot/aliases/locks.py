@@ -1,0 +1,1 @@
+from bot.server.locks import AtomicRedisLockStore as AtomicRedisLockStore

@@ -1,0 +1,1 @@
+from bot.privacy.store import RedactingSQLTrackerStore as RedactingSQLTrackerStore

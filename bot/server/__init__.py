@@ -1,0 +1,1 @@
+"""The Rasa server side: launcher, HTTP channels, rate limiting, lock store, static files."""

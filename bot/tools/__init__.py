@@ -1,0 +1,1 @@
+"""Operator and developer tools behind `guichet`: ask, benchmarks, audit report, content check."""

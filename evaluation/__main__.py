@@ -1,0 +1,5 @@
+"""`python -m evaluation <command>`."""
+
+from evaluation.cli import main
+
+raise SystemExit(main())
