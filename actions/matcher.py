@@ -46,6 +46,9 @@ pas pour qu que quel quelle quelles quels qui s sa se ses si son sont sur t ta t
 tu un une vos votre vous y bonjour svp merci stp bjr slt salut
 """.split())
 
+# Words that fold to a function word but carry the meaning: "né" (born) is not "ne".
+ACCENTED_CONTENT_WORDS = frozenset({"né"})
+
 
 @dataclass(frozen=True)
 class Match:
@@ -88,7 +91,14 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """The stems of a text's content words."""
-    return [stem(word) for word in WORD.findall(fold(text)) if word not in FUNCTION_WORDS]
+    folded, lowered = fold(text), text.lower()
+    if len(lowered) != len(folded):
+        lowered = folded
+    return [
+        stem(found.group()) for found in WORD.finditer(folded)
+        if found.group() not in FUNCTION_WORDS
+        or lowered[found.start():found.end()] in ACCENTED_CONTENT_WORDS
+    ]
 
 
 class CatalogueMatcher:

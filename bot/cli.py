@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from anonymization import cli as anonymization_cli
+from bot.compliance import render as compliance
 from bot.server import launcher
 from bot.settings import Settings
 from bot.tools import benchmark, content_check, eval_dialogue, soak
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation_cli.add_commands(commands)
     _add_privacy_commands(commands)
     content_check.add_commands(commands)
+    compliance.add_command(commands)
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")

@@ -162,6 +162,20 @@ def test_a_fact_is_only_checked_in_its_scope(tmp_path):
     assert _findings(_catalogue(tmp_path, other)) == []
 
 
+def test_a_fact_without_a_confirmed_value_refuses_any_amount(tmp_path):
+    facts = {"facts": [{"id": "late_fee", "kind": "amount", "about": ["regularisation"],
+                        "scope": ["sejour"], "values": []}]}
+    unsure = _procedure("sejour", answers={
+        "delay": "En retard, un droit de visa de régularisation s'ajoute. Je ne suis pas sûr "
+                 "de son montant : vérifiez-le sur la page officielle.",
+        "cost": "Le titre coûte 225 €."})
+    assert _findings(_catalogue(tmp_path, unsure, facts=facts)) == []
+    stated = _procedure("sejour", answers={"delay": "Un droit de visa de régularisation de 180 €."})
+    (tmp_path / "stated").mkdir()
+    [(_, severity, message)] = _findings(_catalogue(tmp_path / "stated", stated, facts=facts))
+    assert severity == ERROR and "late_fee" in message and "no confirmed value" in message
+
+
 def test_hours_and_numbers_are_compared_across_files_and_help(tmp_path):
     procedure = _procedure("allo", answers={
         "where": "Composez le 39 39, du lundi au jeudi de 8 h 30 à 18 h 00.",

@@ -58,6 +58,7 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
         ("j'ai été flashée sur l'autoroute", "amendes"),
         ("ma carte d'identitée est perimée", "cni"),
         ("combien pour la carte grize", "carte_grise"),
+        ("notre bébé est né ce matin", "declaration_naissance"),  # "né" is not "ne"
     ],
 )
 def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text, procedure):

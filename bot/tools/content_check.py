@@ -189,7 +189,8 @@ def load_facts(directory: Path) -> list[Fact]:
             raise ValueError(f"facts.yml {item['id']}: a value is not a readable {kind}: {values}")
         facts.append(Fact(item["id"], kind, frozenset(keys),
                           tuple(fold(word) for word in item.get("about", ())),
-                          frozenset(item.get("scope", ())), " / ".join(values)))
+                          frozenset(item.get("scope", ())),
+                          " / ".join(values) or "no confirmed value"))
     return facts
 
 

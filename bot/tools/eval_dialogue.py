@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.compliance import measurements
 from bot.settings import Settings
 from bot.tools.inprocess import action_server, load_agent
 
@@ -124,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     items = load_items(Path(args.set))
     outcomes = evaluate(items)
     summary = {"set": str(args.set), **summarise(outcomes)}
+    measurements.record("dialogue", summary)  # shown on the transparency page
     print(f"{summary['questions']} questions from {args.set}")
     print(f"routing accuracy      {summary['routing_accuracy']}")
     print(f"  in scope            {summary['in_scope_accuracy']}")

@@ -23,6 +23,7 @@
     erase: (id) => server + "/webhooks/erasure/conversations/" + encodeURIComponent(id),
   };
   const noticeUrl = data.notice || server + "/webhooks/widget/confidentialite.html";
+  const transparencyUrl = server + "/webhooks/widget/transparence.html";
   const STORAGE_KEY = "guichet-sender";
   const HUMAN_REQUEST = "je veux parler à un humain";
   const THUMB_PATH = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32" +
@@ -147,7 +148,8 @@
     el("p", { class: "guichet-notice" }, [
       "Vous échangez avec un assistant automatisé, pas avec un agent. N'écrivez ni données " +
       "personnelles ni données de santé : vos messages sont anonymisés avant d'être conservés. ",
-      el("a", { href: noticeUrl, text: "Notice de confidentialité" }),
+      el("a", { href: noticeUrl, text: "Notice de confidentialité" }), " · ",
+      el("a", { href: transparencyUrl, text: "Transparence de l'assistant" }),
     ]),
     transcript, typing, status, errorBox, form,
     el("div", { class: "guichet-actions" }, [humanButton, " ", eraseButton]),
