@@ -13,7 +13,7 @@ from anonymization import cli as anonymization_cli
 from bot.compliance import render as compliance
 from bot.server import launcher
 from bot.settings import Settings
-from bot.tools import benchmark, content_check, eval_dialogue
+from bot.tools import benchmark, content_check, eval_dialogue, soak
 from bot.tools.ask import ask
 from evaluation import cli as evaluation_cli
 
@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
     evaluation_cli.add_bench_commands(bench_commands)
     benchmark.add_bench_commands(bench_commands)
+    soak.add_soak_command(bench_commands)
     return parser
 
 

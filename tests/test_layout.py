@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = [
     "anonymization", "anonymization.redactor", "bot.privacy.store", "bot.privacy.brokers",
     "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks",
-    "bot.tools.inprocess",
+    "bot.tools.inprocess", "bot.server.openapi",
 ]
 ACTION_SERVER = "actions"
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]

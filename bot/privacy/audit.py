@@ -33,8 +33,14 @@ URL = re.compile(r"https?://[^\s<>\"')]+")
 PLACEHOLDER = re.compile(r"<[A-Z_]+(?:_\d+|:[0-9a-f]+)?>")
 
 
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def day_start(day: str) -> float:
-    """The UTC timestamp at which a YYYY-MM-DD day starts."""
+    """The UTC timestamp at which a YYYY-MM-DD day starts; ValueError for any other form
+    (Python 3.11's fromisoformat alone would also take 20260101 or 2026-W01-1)."""
+    if not DAY.fullmatch(day):
+        raise ValueError(f"not a YYYY-MM-DD date: {day!r}")
     date = dt.date.fromisoformat(day)
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()
 

@@ -44,7 +44,8 @@ class AuditChannel(InputChannel):
             if refused is not None:
                 return refused
             try:
-                since = request.args.get("since", "1970-01-01")
+                # A blank `since=` is an error, not the default (Sanic drops blank values).
+                since = request.get_args(keep_blank_values=True).get("since", "1970-01-01")
                 start = audit_figures.day_start(since)
             except ValueError:
                 return json_error(400, "since must be a date, YYYY-MM-DD", SECURITY_HEADERS)

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -25,6 +26,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.shared.core.events import SlotSet
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
+from sanic.compat import Header
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -42,12 +44,14 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; c
 FEEDBACK_VALUES = {"up", "down"}
 TRANSPARENCY_PAGES = {"transparence.html", "transparence.json"}
 FEEDBACK_SLOT = "feedback"
-SECURITY_HEADERS = {
+# Read-only: Sanic's `response.redirect` adds its Location header to the dict it is given, so a
+# shared dict passed there once would send that Location with every later response.
+SECURITY_HEADERS = MappingProxyType({
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-}
+})
 MESSAGES_FILE = PROJECT_ROOT / "data" / "knowledge" / "messages.yml"
 MAX_SENDER_CHARS = 256
 # JSON may escape a character as 12 bytes ("\ud83d\ude00"); the rest of the body is small.
@@ -79,7 +83,7 @@ class WidgetChannel(InputChannel):
         @pages.route("/", methods=["GET"], strict_slashes=False)
         async def index(request: Request) -> HTTPResponse:
             return response.redirect(
-                request.path.rstrip("/") + "/index.html", headers=SECURITY_HEADERS
+                request.path.rstrip("/") + "/index.html", headers=dict(SECURITY_HEADERS)
             )
 
         @pages.route("/<name>", methods=["GET"])
@@ -114,10 +118,14 @@ async def _record_feedback(request: Request) -> HTTPResponse:
     message, and the slot is not a featurized one. Feedback for an unknown conversation is
     refused, so that this endpoint cannot create conversations.
     """
-    body = request.json if isinstance(request.json, dict) else {}
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON: refused below, like a bad field
+        body = None
+    body = body if isinstance(body, dict) else {}
     sender, value = body.get("sender"), body.get("value")
     if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender) \
-            or value not in FEEDBACK_VALUES:
+            or not isinstance(value, str) or value not in FEEDBACK_VALUES:
         return response.json({"error": "sender (32 hex) and value (up|down) are required"},
                              status=400, headers=SECURITY_HEADERS)
     agent = rasa_compat.server_agent(request.app)
@@ -202,7 +210,8 @@ class GuardedRestInput(RestInput):
             if bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),
-                    content_type="text/event-stream", headers=SECURITY_HEADERS,
+                    # A copy: the stream keeps the object it is given and CORS adds to it.
+                    content_type="text/event-stream", headers=Header(SECURITY_HEADERS),
                 )
             replies = await self._turn(on_new_message, sender, text, metadata)
             return response.json(replies, headers=SECURITY_HEADERS)
@@ -213,8 +222,14 @@ class GuardedRestInput(RestInput):
         """The sender, text and metadata of an acceptable request; raises `Refused`."""
         address = self.client_address(request.ip, request.headers.get("X-Forwarded-For"))
         self._within_limit(self.per_ip, address)  # first: floods of garbage are cheap too
-        body = self._parsed(request.body)
-        sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+        sender, text, metadata = self.message_fields(request.body)
+        self._within_limit(self.per_sender, sender)
+        return sender, text, metadata
+
+    def message_fields(self, body: bytes) -> tuple[str, str, dict | None]:
+        """The sender, text and metadata of a request body; raises `Refused` (400 or 413)."""
+        fields = self._parsed(body)
+        sender, text, metadata = fields.get("sender"), fields.get("message"), fields.get("metadata")
         if not _printable(sender, MAX_SENDER_CHARS) or not isinstance(text, str) \
                 or not isinstance(metadata, (dict, type(None))):
             raise self._unreadable("invalid_fields")
@@ -224,7 +239,6 @@ class GuardedRestInput(RestInput):
             raise self._unreadable("invalid_characters")
         if not text.strip():
             raise Refused(400, "empty_message", citizen_text("error_empty"))
-        self._within_limit(self.per_sender, sender)
         return sender, text, metadata
 
     def _parsed(self, body: bytes) -> dict:

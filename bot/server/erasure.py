@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse
 
 from bot import rasa_compat
 from bot.privacy.store import RedactingSQLTrackerStore
+from bot.server.channels import SECURITY_HEADERS
 from bot.settings import SENDER_ID
 
 
@@ -45,8 +46,9 @@ class ErasureChannel(InputChannel):
         @erasure.route("/conversations/<sender_id>", methods=["DELETE"])
         async def erase(request: Request, sender_id: str) -> HTTPResponse:
             if not SENDER_ID.fullmatch(sender_id):
-                return response.json({"error": "not a conversation id"}, status=404)
+                return response.json({"error": "not a conversation id"}, status=404,
+                                     headers=SECURITY_HEADERS)
             store = redacting_store(rasa_compat.server_agent(request.app).tracker_store)
-            return response.json(store.erase(sender_id).as_dict())
+            return response.json(store.erase(sender_id).as_dict(), headers=SECURITY_HEADERS)
 
         return erasure
