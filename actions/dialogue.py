@@ -203,8 +203,11 @@ def understand(tracker: Tracker) -> Understanding:
     found, other_sense = matcher().analyse(text)
     matches = tuple(found)
     by_entity = next(
-        (procedures[value] for value in tracker.get_latest_entity_values("procedure")
-         if value in procedures and value not in other_sense),
+        (
+            procedures[value]
+            for value in tracker.get_latest_entity_values("procedure")
+            if value in procedures and value not in other_sense
+        ),
         None,
     )
     top = matches[0] if matches else None
@@ -219,9 +222,11 @@ def understand(tracker: Tracker) -> Understanding:
         named, named_by = procedures[named_in_text[0]], "alias"  # the best fit of the names
     elif by_entity:
         named, named_by = by_entity, "entity"
-    elif top and top.score >= (
-        MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT
-    ) and margin >= MATCH_MARGIN:
+    elif (
+        top
+        and top.score >= (MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT)
+        and margin >= MATCH_MARGIN
+    ):
         named, named_by = procedures[top.procedure], "example"
     else:
         named = None
@@ -247,8 +252,15 @@ def understand(tracker: Tracker) -> Understanding:
         faq = procedure.faq_entry(top.faq) if top.closest >= FAQ_CONFIDENT else None
     if not questions and top and top.question and named is not None and top.procedure == named.id:
         questions = (top.question,)
-    return Understanding(procedure, named_by, questions, tuple(dict.fromkeys(cases)), faq,
-                         matches, frozenset(other_sense))
+    return Understanding(
+        procedure,
+        named_by,
+        questions,
+        tuple(dict.fromkeys(cases)),
+        faq,
+        matches,
+        frozenset(other_sense),
+    )
 
 
 def answer_procedure(
@@ -321,10 +333,12 @@ class ActionAnswerProcedure(CitizenAnswerAction):
 
 
 def suggest(
-    dispatcher: CollectingDispatcher, understanding: Understanding, handoff: bool = False,
+    dispatcher: CollectingDispatcher,
+    understanding: Understanding,
+    handoff: bool = False,
     threshold: float = MATCH_POSSIBLE,
 ) -> bool:
-    """"Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
+    """ "Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
     close = [match for match in understanding.matches if match.score >= threshold]
     if not close:
         return False
@@ -398,8 +412,12 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         )
         if understanding.named_by in trusted and not surely_out_of_scope:
             return answer_procedure(dispatcher, tracker, understanding)
-        if (intent == "nlu_fallback" and understanding.named_by is None
-                and understanding.procedure and understanding.questions):
+        if (
+            intent == "nlu_fallback"
+            and understanding.named_by is None
+            and understanding.procedure
+            and understanding.questions
+        ):
             # "…, combien ça coûte ?" in a conversation about a procedure: a follow-up.
             return answer_procedure(dispatcher, tracker, understanding)
         handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER

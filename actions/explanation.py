@@ -43,8 +43,10 @@ class Explanation:
         understood = []
         if self.procedure is not None:
             questions = [wording["questions"][question] for question in self.questions]
-            understood += [(terms["question"], ", ".join(questions)),
-                           (terms["procedure"], self.procedure.title)]
+            understood += [
+                (terms["question"], ", ".join(questions)),
+                (terms["procedure"], self.procedure.title),
+            ]
             if self.case:
                 understood.append((terms["case"], wording["cases"][self.case]))
         else:
@@ -74,8 +76,9 @@ class Explanation:
         source, verified, owner = answer_source(
             self.procedure, question=self.questions[0] if self.questions else ""
         )
-        explanation.update(entry=self.procedure.id, source=source.url,
-                           verified=verified.isoformat())
+        explanation.update(
+            entry=self.procedure.id, source=source.url, verified=verified.isoformat()
+        )
         facts = [
             (terms["entry"], f"{self.procedure.title} ({self.procedure.id})"),
             (terms["source"], source.url),

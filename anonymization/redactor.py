@@ -85,13 +85,16 @@ class Redactor:
         """Drop the placeholder numbering of a conversation."""
         self._registry.forget(conversation_id)
 
-    def redact(self, text: str, conversation_id: Hashable | None = None,
-               refine: Refine | None = None) -> RedactionResult:
+    def redact(
+        self, text: str, conversation_id: Hashable | None = None, refine: Refine | None = None
+    ) -> RedactionResult:
         """Redact one message."""
         return self.redact_many([text], conversation_id, refine)[0]
 
     def redact_many(
-        self, texts: Iterable[str], conversation_id: Hashable | None = None,
+        self,
+        texts: Iterable[str],
+        conversation_id: Hashable | None = None,
         refine: Refine | None = None,
     ) -> list[RedactionResult]:
         """Redact messages in order, running spaCy on them as one batch (nlp.pipe).
@@ -162,7 +165,8 @@ class Redactor:
                 # Policy.load refuses the hash operator without a secret.
                 digest = hmac.new(
                     self.policy.hash_secret,  # type: ignore[arg-type]
-                    compact(value).encode(), hashlib.sha256,
+                    compact(value).encode(),
+                    hashlib.sha256,
                 )
                 replacement = f"<{entity}:{digest.hexdigest()[:16]}>"
             else:
@@ -242,9 +246,7 @@ def _merge_overlaps(results, text: str) -> list[Finding]:
         following = positions[index + 1] if index + 1 < len(positions) else None
         if following != i + 1 or owner[following] is not current:
             if any(ch.isalnum() for ch in text[start : i + 1]):
-                findings.append(
-                    Finding(current.entity_type, start, i + 1, round(current.score, 2))
-                )
+                findings.append(Finding(current.entity_type, start, i + 1, round(current.score, 2)))
             start = None
     return _join_touching(findings)
 

@@ -129,13 +129,15 @@ def _add_privacy_commands(commands) -> None:
     report.set_defaults(func=_audit_report)
     export.set_defaults(func=_audit_export)
     scan = audit_commands.add_parser(
-        "scan", help="second detection pass over the citizen-text fields of everything stored, "
-        "grouped by type (exit 1 if anything found)"
+        "scan",
+        help="second detection pass over the citizen-text fields of everything stored, "
+        "grouped by type (exit 1 if anything found)",
     )
     scan.set_defaults(func=_audit_scan)
     verify = audit_commands.add_parser(
-        "verify", help="check the receipts' hash chain and counts, and that no erased "
-        "conversation has rows left (exit 1 at the first broken link)"
+        "verify",
+        help="check the receipts' hash chain and counts, and that no erased "
+        "conversation has rows left (exit 1 at the first broken link)",
     )
     verify.add_argument("--head", help="a head hash printed by an earlier run: is it still there?")
     verify.set_defaults(func=_audit_verify)
@@ -183,4 +185,3 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return anonymization_cli.run_refusing_bad_policy(args.func, args, "guichet")
-

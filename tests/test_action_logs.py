@@ -29,8 +29,9 @@ pytestmark = pytest.mark.server
 MALFORMED_ACTION_DIR = Path(__file__).resolve().parent / "malformed_action"
 SAID = f"{CONVERSATION[0]}. {CONVERSATION[4]}"  # a name, a phone number, an e-mail address
 ENV = {
-    "PYTHONPATH": os.pathsep.join(filter(None, [str(MALFORMED_ACTION_DIR),
-                                                os.environ.get("PYTHONPATH")])),
+    "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(MALFORMED_ACTION_DIR), os.environ.get("PYTHONPATH")])
+    ),
     "LOG_LEVEL": "DEBUG",
 }
 
@@ -39,13 +40,20 @@ def run_malformed_action(port: int) -> None:
     """Ask the action server to run the malformed action after the citizen said SAID."""
     sender = uuid.uuid4().hex
     call = {
-        "next_action": "action_return_malformed_events", "sender_id": sender,
-        "version": rasa_sdk.__version__, "domain": {},
-        "tracker": {"sender_id": sender, "slots": {}, "events": [],
-                    "latest_message": {"text": SAID, "intent": {}, "entities": []}},
+        "next_action": "action_return_malformed_events",
+        "sender_id": sender,
+        "version": rasa_sdk.__version__,
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {},
+            "events": [],
+            "latest_message": {"text": SAID, "intent": {}, "entities": []},
+        },
     }
     request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
-        f"http://127.0.0.1:{port}/webhook", data=json.dumps(call).encode(),
+        f"http://127.0.0.1:{port}/webhook",
+        data=json.dumps(call).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
@@ -59,16 +67,24 @@ def assert_redacted_debug_log(log: str) -> None:
     assert "<PERSON_1>" in log and "<PHONE_NUMBER_1>" in log
 
 
-@pytest.mark.parametrize("command", [
-    [sys.executable, "-m", "rasa", "run", "actions", "--debug"],
-    [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--debug"],
-], ids=["rasa run actions", "python -m rasa_sdk"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "rasa", "run", "actions", "--debug"],
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--debug"],
+    ],
+    ids=["rasa run actions", "python -m rasa_sdk"],
+)
 def test_a_bare_action_server_redacts_its_debug_log(tmp_path, command):
     port, log_file = free_port(), tmp_path / "actions.log"
     with open(log_file, "wb") as log:
         server = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=PROJECT_ROOT, env={**os.environ, **ENV},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [*command, "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **ENV},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         launcher.wait_until_up("action server", f"http://127.0.0.1:{port}/health", server)

@@ -39,8 +39,10 @@ def databases(request, tmp_path):
     """Connection options of the tracker database and the analytics sink: two SQLite files,
     or two throwaway databases on the local PostgreSQL."""
     if request.param == "sqlite":
-        yield ({"dialect": "sqlite", "db": str(tmp_path / "guichet.db")},
-               {"dialect": "sqlite", "db": str(tmp_path / "analytics.db")})
+        yield (
+            {"dialect": "sqlite", "db": str(tmp_path / "guichet.db")},
+            {"dialect": "sqlite", "db": str(tmp_path / "analytics.db")},
+        )
         return
     names = [f"guichet_verify_{uuid.uuid4().hex[:12]}" for _ in range(2)]
     admin = psycopg2.connect(**POSTGRES)
@@ -49,8 +51,16 @@ def databases(request, tmp_path):
         for name in names:
             cursor.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield tuple({"dialect": "postgresql", "host": POSTGRES["host"], "port": POSTGRES["port"],
-                     "username": POSTGRES["user"], "db": name} for name in names)
+        yield tuple(
+            {
+                "dialect": "postgresql",
+                "host": POSTGRES["host"],
+                "port": POSTGRES["port"],
+                "username": POSTGRES["user"],
+                "db": name,
+            }
+            for name in names
+        )
     finally:
         with admin.cursor() as cursor:
             for name in names:
@@ -61,8 +71,12 @@ def databases(request, tmp_path):
 def make_store(databases, redactor) -> RedactingSQLTrackerStore:
     tracker_options, sink_options = databases
     return RedactingSQLTrackerStore(
-        domain=DOMAIN, redactor=redactor, event_broker=RedactingSQLEventBroker(**sink_options),
-        retention=RETENTION, purge_in_background=False, **tracker_options,
+        domain=DOMAIN,
+        redactor=redactor,
+        event_broker=RedactingSQLEventBroker(**sink_options),
+        retention=RETENTION,
+        purge_in_background=False,
+        **tracker_options,
     )
 
 
@@ -74,12 +88,17 @@ def store(databases, redactor) -> RedactingSQLTrackerStore:
     store.event_broker.engine.dispose()
 
 
-def converse(store, sender: str, text: str = "combien coûte un passeport ?",
-             at: float = 0.0) -> None:
+def converse(
+    store, sender: str, text: str = "combien coûte un passeport ?", at: float = 0.0
+) -> None:
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
-    for event in (ActionExecuted("action_listen"), user_message(text),
-                  ActionExecuted("action_answer_procedure"), SlotSet("procedure", "passeport"),
-                  BotUttered("86 € : https://www.service-public.fr/particuliers/vosdroits/F21089")):
+    for event in (
+        ActionExecuted("action_listen"),
+        user_message(text),
+        ActionExecuted("action_answer_procedure"),
+        SlotSet("procedure", "passeport"),
+        BotUttered("86 € : https://www.service-public.fr/particuliers/vosdroits/F21089"),
+    ):
         event.timestamp = at or event.timestamp
         tracker.update(event)
     asyncio.run(store.save(tracker))
@@ -108,6 +127,7 @@ def history(store):
 
 # ---- The receipts' hash chain ------------------------------------------------------------------
 
+
 def test_an_untouched_history_verifies(history):
     result = audit.verify(history)
     assert result.ok, result.text
@@ -126,8 +146,12 @@ def test_each_receipt_includes_the_hash_of_the_previous_one(history):
 
 def test_a_tampered_receipt_is_the_first_broken_link(history):
     first, second, _ = receipt_ids(history)
-    execute(history, "UPDATE privacy_receipts SET data = :data WHERE id = :id",
-            data=json.dumps({"conversation_events": 0, "analytics_events": 0}), id=second)
+    execute(
+        history,
+        "UPDATE privacy_receipts SET data = :data WHERE id = :id",
+        data=json.dumps({"conversation_events": 0, "analytics_events": 0}),
+        id=second,
+    )
     result = audit.verify(history)
     assert not result.ok
     assert result.text.startswith("BROKEN") and f"receipt #{second}" in result.text
@@ -157,41 +181,64 @@ def test_a_new_conversation_under_an_erased_id_is_not_a_resurrection(history):
 
 
 def test_receipts_from_before_the_chain_are_reported_not_verified(store):
-    execute(store, "INSERT INTO privacy_receipts (timestamp, kind, conversation, data) "
-                   "VALUES (1.0, 'purge', NULL, '{\"receipts\": 0}')")
+    execute(
+        store,
+        "INSERT INTO privacy_receipts (timestamp, kind, conversation, data) "
+        "VALUES (1.0, 'purge', NULL, '{\"receipts\": 0}')",
+    )
     store.erase("someone")
     result = audit.verify(store)
     assert result.ok, result.text
     assert "1 receipt from before the chain" in result.text
     # An unchained receipt after the chain started was not written by Guichet.
-    execute(store, "INSERT INTO privacy_receipts (timestamp, kind, conversation, data) "
-                   "VALUES (2.0, 'purge', NULL, '{\"receipts\": 0}')")
+    execute(
+        store,
+        "INSERT INTO privacy_receipts (timestamp, kind, conversation, data) "
+        "VALUES (2.0, 'purge', NULL, '{\"receipts\": 0}')",
+    )
     assert not audit.verify(store).ok
 
 
 def engine_of(options: dict) -> sa.engine.Engine:
     if options["dialect"] == "sqlite":
         return sa.create_engine(f"sqlite:///{options['db']}")
-    return sa.create_engine(sa.engine.URL.create(
-        "postgresql", username=options["username"], host=options["host"], port=options["port"],
-        database=options["db"]))
+    return sa.create_engine(
+        sa.engine.URL.create(
+            "postgresql",
+            username=options["username"],
+            host=options["host"],
+            port=options["port"],
+            database=options["db"],
+        )
+    )
 
 
 def test_a_receipts_table_from_before_the_chain_is_upgraded(databases, redactor):
     engine = engine_of(databases[0])
     old = sa.MetaData()
-    table = sa.Table("privacy_receipts", old, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("timestamp", sa.Float, nullable=False),
-                     sa.Column("kind", sa.String(32), nullable=False),
-                     sa.Column("conversation", sa.String(64)),
-                     sa.Column("data", sa.Text, nullable=False))
+    table = sa.Table(
+        "privacy_receipts",
+        old,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("timestamp", sa.Float, nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("conversation", sa.String(64)),
+        sa.Column("data", sa.Text, nullable=False),
+    )
     old.create_all(engine)
     with engine.begin() as connection:
-        connection.execute(table.insert(), [
-            {"timestamp": 1.0, "kind": "purge", "conversation": None, "data": "{}"},
-            {"timestamp": 2.0, "kind": "erasure", "conversation": "0" * 16,
-             "data": '{"conversation_events": 3}'},
-        ])
+        connection.execute(
+            table.insert(),
+            [
+                {"timestamp": 1.0, "kind": "purge", "conversation": None, "data": "{}"},
+                {
+                    "timestamp": 2.0,
+                    "kind": "erasure",
+                    "conversation": "0" * 16,
+                    "data": '{"conversation_events": 3}',
+                },
+            ],
+        )
     engine.dispose()
     store = make_store(databases, redactor)
     store.erase("after-the-upgrade")
@@ -232,8 +279,10 @@ def test_truncating_the_end_of_the_chain_is_found_with_an_earlier_head(history):
 
 def test_receipts_written_at_once_by_two_instances_form_one_chain(databases, redactor):
     stores = [make_store(databases, redactor) for _ in range(2)]
-    threads = [threading.Thread(target=lambda s=s, n=n: [s.erase(f"c{n}-{i}") for i in range(15)])
-               for n, s in enumerate(stores)]
+    threads = [
+        threading.Thread(target=lambda s=s, n=n: [s.erase(f"c{n}-{i}") for i in range(15)])
+        for n, s in enumerate(stores)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -275,10 +324,19 @@ LOOKALIKE_IDS = ["732829320", "FR7630006000011234567890189", "185057800608436"]
 
 
 def residual_event(field: str, text: str) -> dict:
-    event = {"event": "user", "timestamp": 1_800_000_000.0, "text": "bonjour",
-             "message_id": uuid.uuid4().hex, "metadata": {},
-             "parse_data": {"text": "bonjour", "intent": {"name": "greet", "confidence": 0.9},
-                            "entities": [], "message_id": uuid.uuid4().hex}}
+    event = {
+        "event": "user",
+        "timestamp": 1_800_000_000.0,
+        "text": "bonjour",
+        "message_id": uuid.uuid4().hex,
+        "metadata": {},
+        "parse_data": {
+            "text": "bonjour",
+            "intent": {"name": "greet", "confidence": 0.9},
+            "entities": [],
+            "message_id": uuid.uuid4().hex,
+        },
+    }
     if field == "text":
         event["text"] = event["parse_data"]["text"] = text
     elif field == "entity":
@@ -299,17 +357,25 @@ def seed_residuals(store) -> dict[tuple[str, int], str]:
         event = residual_event(field, text)
         if table == "events":
             with store.session_scope() as session:
-                row = store.SQLEvent(sender_id=uuid.uuid4().hex, type_name=event["event"],
-                                     timestamp=event["timestamp"], data=json.dumps(event))
+                row = store.SQLEvent(
+                    sender_id=uuid.uuid4().hex,
+                    type_name=event["event"],
+                    timestamp=event["timestamp"],
+                    data=json.dumps(event),
+                )
                 session.add(row)
                 session.commit()
                 expected[(table, row.id)] = kind
         else:
             with sink.session() as session:
-                row = AnalyticsEvent(conversation=sender_reference(uuid.uuid4().hex),
-                                     timestamp=event["timestamp"], type_name=event["event"],
-                                     detections="{}", redaction_failures=0,
-                                     data=json.dumps(event))
+                row = AnalyticsEvent(
+                    conversation=sender_reference(uuid.uuid4().hex),
+                    timestamp=event["timestamp"],
+                    type_name=event["event"],
+                    detections="{}",
+                    redaction_failures=0,
+                    data=json.dumps(event),
+                )
                 session.add(row)
                 session.flush()
                 expected[(table, row.id)] = kind
@@ -320,13 +386,21 @@ def test_the_scan_finds_every_seeded_residual_and_nothing_in_ids(store, redactor
     senders = [uuid.uuid4().hex for _ in range(300)] + LOOKALIKE_IDS
     for number, sender in enumerate(senders):
         # Redacted on the way in: placeholders, never the values, are stored.
-        text = (f"je suis Jeanne Dupontel, mon numéro est le 06 12 34 56 {number % 90 + 10:02d}"
-                if number % 10 == 0 else "combien coûte un passeport ?")
+        text = (
+            f"je suis Jeanne Dupontel, mon numéro est le 06 12 34 56 {number % 90 + 10:02d}"
+            if number % 10 == 0
+            else "combien coûte un passeport ?"
+        )
         converse(store, sender, text)
     with store.session_scope() as session:  # ids shaped like personal data, in id fields
-        session.add(store.SQLEvent(sender_id=LOOKALIKE_IDS[0], type_name="user", timestamp=1.0,
-                                   data=json.dumps({"event": "user", "text": "merci",
-                                                    "message_id": LOOKALIKE_IDS[1]})))
+        session.add(
+            store.SQLEvent(
+                sender_id=LOOKALIKE_IDS[0],
+                type_name="user",
+                timestamp=1.0,
+                data=json.dumps({"event": "user", "text": "merci", "message_id": LOOKALIKE_IDS[1]}),
+            )
+        )
         session.commit()
     expected = seed_residuals(store)
 

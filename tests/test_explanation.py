@@ -25,8 +25,9 @@ CATALOGUE = Catalogue.load()
 NAME, PHONE = "Gwendoline Kerbrat", "06 48 27 91 35"
 # Words of the citizen's own that no catalogue entry uses.
 OWN_WORDS = ("Gwendoline", "Kerbrat", "06 48 27 91 35", "0648279135", "tantine", "Plouguerneau")
-QUESTION = (f"je suis {NAME} ({PHONE}), ma tantine de Plouguerneau demande combien coûte "
-            "un passeport")
+QUESTION = (
+    f"je suis {NAME} ({PHONE}), ma tantine de Plouguerneau demande combien coûte un passeport"
+)
 
 
 def tracker(text: str, intent: str, confidence: float, entities=(), slots=None) -> Tracker:
@@ -73,16 +74,20 @@ def test_a_sure_answer_says_what_was_understood_and_where_it_comes_from():
     assert "39 39" in text and "france-services.gouv.fr" in text, "how to reach a human"
 
 
-@pytest.mark.parametrize("state", [
-    tracker(QUESTION, "ask_cost", 0.97, [("procedure", "passeport")]),
-    tracker(QUESTION, "nlu_fallback", 0.5),
-    tracker(f"{NAME} {PHONE} tantine Plouguerneau", "out_of_scope", 0.95),
-    tracker(f"{NAME} veut parler à quelqu'un, {PHONE}", "request_human", 0.99),
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        tracker(QUESTION, "ask_cost", 0.97, [("procedure", "passeport")]),
+        tracker(QUESTION, "nlu_fallback", 0.5),
+        tracker(f"{NAME} {PHONE} tantine Plouguerneau", "out_of_scope", 0.95),
+        tracker(f"{NAME} veut parler à quelqu'un, {PHONE}", "request_human", 0.99),
+    ],
+)
 def test_the_explanation_never_holds_the_citizens_words(state):
-    action = {"request_human": dialogue.ActionOfferHuman(),
-              "ask_cost": dialogue.ActionAnswerProcedure()}.get(
-        state.latest_message["intent"]["name"], dialogue.ActionHandleMisunderstanding())
+    action = {
+        "request_human": dialogue.ActionOfferHuman(),
+        "ask_cost": dialogue.ActionAnswerProcedure(),
+    }.get(state.latest_message["intent"]["name"], dialogue.ActionHandleMisunderstanding())
     text = json.dumps(explanation_of(run(action, state)), ensure_ascii=False)
     assert [word for word in OWN_WORDS if word.lower() in text.lower()] == []
 
@@ -93,17 +98,25 @@ def test_the_band_follows_the_classifier_and_the_matcher():
     # The classifier fell back; the procedure's name is in the message.
     named = tracker("passeport ???", "nlu_fallback", 0.5)
     lost = tracker("blablabla zorglub", "nlu_fallback", 0.5)
-    bands = [explanation_of(run(action, state))["band"] for action, state in [
-        (dialogue.ActionAnswerProcedure(), sure), (dialogue.ActionAnswerProcedure(), probable),
-        (dialogue.ActionHandleMisunderstanding(), named),
-        (dialogue.ActionHandleMisunderstanding(), lost),
-    ]]
+    bands = [
+        explanation_of(run(action, state))["band"]
+        for action, state in [
+            (dialogue.ActionAnswerProcedure(), sure),
+            (dialogue.ActionAnswerProcedure(), probable),
+            (dialogue.ActionHandleMisunderstanding(), named),
+            (dialogue.ActionHandleMisunderstanding(), lost),
+        ]
+    ]
     assert bands == ["sure", "probable", "probable", "uncertain"]
 
 
 def test_the_case_is_the_catalogues_label():
-    state = tracker("j'ai perdu ma carte d'identité, c'est combien ?", "ask_cost", 0.96,
-                    [("procedure", "cni"), ("situation", "loss")])
+    state = tracker(
+        "j'ai perdu ma carte d'identité, c'est combien ?",
+        "ask_cost",
+        0.96,
+        [("procedure", "cni"), ("situation", "loss")],
+    )
     explanation = explanation_of(run(dialogue.ActionAnswerProcedure(), state))
     assert explanation["case"] == "loss" and facts(explanation)["Votre cas"] == "perte"
 
@@ -118,8 +131,11 @@ def test_an_answer_from_no_procedure_says_so():
 
 
 def test_a_local_answer_names_the_administration_that_wrote_it():
-    local = next(procedure for procedure in CATALOGUE.procedures.values()
-                 if procedure.local and "summary" in procedure.local.fields)
+    local = next(
+        procedure
+        for procedure in CATALOGUE.procedures.values()
+        if procedure.local and "summary" in procedure.local.fields
+    )
     state = tracker(local.title, "ask_procedure", 0.95, [("procedure", local.id)])
     explanation = explanation_of(run(dialogue.ActionAnswerProcedure(), state))
     assert local.local.owner in json.dumps(explanation, ensure_ascii=False)
@@ -139,28 +155,41 @@ def test_the_explanation_travels_with_the_answer_and_is_stored_without_the_citiz
 ):
     sender = uuid.uuid4().hex
     assistant.say(sender, "Bonjour")
-    status, replies = assistant.post("/webhooks/rest/webhook",
-                                     {"sender": sender, "message": QUESTION})
+    status, replies = assistant.post(
+        "/webhooks/rest/webhook", {"sender": sender, "message": QUESTION}
+    )
     assert status == 200
     last = replies[-1]
     assert "86 €" in "".join(reply.get("text", "") for reply in replies)
     assert last["text"] and last["custom"]["explanation"]["procedure"] == "passeport"
     assert not any(set(reply) <= {"recipient_id", "custom"} for reply in replies), (
-        "the payload rides on a text message, not on a message of its own")
+        "the payload rides on a text message, not on a message of its own"
+    )
     payload = json.dumps(last["custom"], ensure_ascii=False)
     assert [word for word in OWN_WORDS if word.lower() in payload.lower()] == []
 
     with sqlite3.connect(assistant.data_dir / "guichet.db") as database:
-        bots = [json.loads(data) for (data,) in database.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (sender,))]
+        bots = [
+            json.loads(data)
+            for (data,) in database.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (sender,)
+            )
+        ]
     with sqlite3.connect(assistant.data_dir / "analytics.db") as database:
-        analytics = [json.loads(data) for (data,) in database.execute(
-            "SELECT data FROM analytics_events WHERE conversation = ? AND type_name = 'bot'",
-            (sender_reference(sender),))]
+        analytics = [
+            json.loads(data)
+            for (data,) in database.execute(
+                "SELECT data FROM analytics_events WHERE conversation = ? AND type_name = 'bot'",
+                (sender_reference(sender),),
+            )
+        ]
 
     def explanations(events: list[dict]) -> list[dict]:
-        return [event["data"]["custom"]["explanation"] for event in events
-                if ((event.get("data") or {}).get("custom") or {}).get("explanation")]
+        return [
+            event["data"]["custom"]["explanation"]
+            for event in events
+            if ((event.get("data") or {}).get("custom") or {}).get("explanation")
+        ]
 
     stored, published = explanations(bots), explanations(analytics)
     assert stored[-1]["entry"] == published[-1]["entry"] == "passeport"

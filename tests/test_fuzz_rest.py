@@ -20,25 +20,37 @@ REFUSALS = {
     400: {"invalid_json", "invalid_fields", "invalid_characters", "empty_message"},
     413: {"message_too_long"},
 }
-FUZZ = settings(max_examples=500, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 CHANNEL = GuardedRestInput(Settings(max_message_chars=2000))
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
     | st.text(st.characters(exclude_categories=[]), max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
-TEXTS = st.text(st.characters(exclude_categories=[]), max_size=60) \
-    | st.text(max_size=60).map(lambda text: f"{text} {CANARY}") \
+TEXTS = (
+    st.text(st.characters(exclude_categories=[]), max_size=60)
+    | st.text(max_size=60).map(lambda text: f"{text} {CANARY}")
     | st.sampled_from(["", " ", "\x00", "\ud800", "x" * 2001, CANARY])
+)
 FIELDS = st.fixed_dictionaries(
     {},
     optional={
-        "sender": TEXTS | JSON_VALUES | st.text(min_size=MAX_SENDER_CHARS + 1,
-                                                max_size=MAX_SENDER_CHARS + 2),
+        "sender": TEXTS
+        | JSON_VALUES
+        | st.text(min_size=MAX_SENDER_CHARS + 1, max_size=MAX_SENDER_CHARS + 2),
         "message": TEXTS | JSON_VALUES,
         "metadata": JSON_VALUES,
     },
@@ -55,8 +67,9 @@ BODIES = st.one_of(
     st.builds(_json_bytes, FIELDS, st.booleans()),
     st.integers(1, 5000).map(lambda depth: b"[" * depth + b"]" * depth),
     st.integers(1, 5000).map(lambda depth: b'{"a":' * depth + b"1" + b"}" * depth),
-    st.sampled_from([b"", b"null", b"\xff\xfe", b'{"sender": "\\ud800", "message": "a"}',
-                     b"x" * 50_000]),
+    st.sampled_from(
+        [b"", b"null", b"\xff\xfe", b'{"sender": "\\ud800", "message": "a"}', b"x" * 50_000]
+    ),
 )
 
 

@@ -15,9 +15,16 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = [
-    "anonymization", "anonymization.redactor", "bot.privacy.store", "bot.privacy.brokers",
-    "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks",
-    "bot.tools.inprocess", "bot.server.openapi",
+    "anonymization",
+    "anonymization.redactor",
+    "bot.privacy.store",
+    "bot.privacy.brokers",
+    "bot.server.channels",
+    "bot.server.erasure",
+    "bot.server.admin",
+    "bot.server.locks",
+    "bot.tools.inprocess",
+    "bot.server.openapi",
 ]
 ACTION_SERVER = "actions"
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]
@@ -46,8 +53,14 @@ print(json.dumps({{
 
 @pytest.fixture(scope="module")
 def imported() -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          cwd=ROOT, check=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -91,8 +91,10 @@ def _schemas_with_examples():
                 for example in _examples(parameter):
                     yield f"{where} {parameter['name']}", parameter["schema"], example
             contents = [("request", operation.get("requestBody", {}).get("content", {}))]
-            contents += [(status, response.get("content", {}))
-                         for status, response in operation["responses"].items()]
+            contents += [
+                (status, response.get("content", {}))
+                for status, response in operation["responses"].items()
+            ]
             for label, content in contents:
                 for media_type, body in content.items():
                     for example in _examples(body):
@@ -121,8 +123,9 @@ def test_every_example_is_valid_against_its_schema():
 def contract_assistant(tmp_path_factory):
     """A server with the audit route on (admin token); rate limits off (conftest), so that the
     generated requests reach the code behind them rather than the limiter."""
-    running = start_assistant(tmp_path_factory.mktemp("contract"),
-                              {"GUICHET_ADMIN_TOKEN": ADMIN_TOKEN})
+    running = start_assistant(
+        tmp_path_factory.mktemp("contract"), {"GUICHET_ADMIN_TOKEN": ADMIN_TOKEN}
+    )
     yield running
     stop_assistant(running)
 
@@ -153,7 +156,9 @@ def test_what_schemathesis_found_stays_fixed(contract_assistant):
     # Sanic's own errors in Guichet's form, with the Allow header a 405 needs.
     status, headers, body = contract_assistant.exchange("TRACE", "/webhooks/rest/webhook")
     assert (status, headers["Allow"], json.loads(body)) == (
-        405, "POST", {"error": "method not allowed"}
+        405,
+        "POST",
+        {"error": "method not allowed"},
     )
     status, headers, body = contract_assistant.exchange("GET", "/webhooks/nowhere")
     assert (status, json.loads(body)) == (404, {"error": "not found"})
@@ -168,14 +173,18 @@ def test_no_response_carries_the_headers_of_an_earlier_one(contract_assistant):
     def health_headers() -> list[tuple[str, str]]:
         status, headers, _ = contract_assistant.exchange("GET", "/webhooks/rest/")
         assert status == 200
-        return sorted((name.lower(), value) for name, value in headers.items()
-                      if name.lower() not in {"date", "connection", "keep-alive"})
+        return sorted(
+            (name.lower(), value)
+            for name, value in headers.items()
+            if name.lower() not in {"date", "connection", "keep-alive"}
+        )
 
     before = health_headers()
     status, _, _ = contract_assistant.exchange("GET", "/webhooks/widget")  # the redirect
     assert status == 200  # followed to the demo page
     status, _, _ = contract_assistant.exchange(
-        "POST", "/webhooks/rest/webhook?stream=true",
+        "POST",
+        "/webhooks/rest/webhook?stream=true",
         json.dumps({"sender": "1" * 32, "message": "Bonjour"}).encode(),
         {"Content-Type": "application/json", "Origin": contract_assistant.base_url},
     )
@@ -189,19 +198,46 @@ def test_no_response_carries_the_headers_of_an_earlier_one(contract_assistant):
 def test_schemathesis_finds_no_server_error_and_no_nonconformance(contract_assistant, tmp_path):
     report = tmp_path / "schemathesis.json"
     run = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run",
-         f"{contract_assistant.base_url}/webhooks/openapi.json",
-         "--url", contract_assistant.base_url,
-         "--checks", "all",
-         # Valid requests may still be refused: feedback on an unknown conversation (404), a
-         # blank or control-character sender or message (400); the description says when.
-         "--exclude-checks", "positive_data_acceptance",
-         "--header", f"Authorization: Bearer {ADMIN_TOKEN}",
-         "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--workers", "1",
-         "--max-redirects", "0", "--request-timeout", "60", "--generation-database", "none",
-         "--no-color", "--suppress-health-check", "all",
-         "--report", "json", "--report-json-path", str(report)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{contract_assistant.base_url}/webhooks/openapi.json",
+            "--url",
+            contract_assistant.base_url,
+            "--checks",
+            "all",
+            # Valid requests may still be refused: feedback on an unknown conversation (404), a
+            # blank or control-character sender or message (400); the description says when.
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--header",
+            f"Authorization: Bearer {ADMIN_TOKEN}",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--seed",
+            str(SEED),
+            "--workers",
+            "1",
+            "--max-redirects",
+            "0",
+            "--request-timeout",
+            "60",
+            "--generation-database",
+            "none",
+            "--no-color",
+            "--suppress-health-check",
+            "all",
+            "--report",
+            "json",
+            "--report-json-path",
+            str(report),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     print(run.stdout[-6000:])
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]

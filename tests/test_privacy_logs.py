@@ -24,7 +24,12 @@ def test_message_arguments_and_traceback_are_redacted():
         raise ValueError(f"no slot for {PHONE}")
     except ValueError:
         record = logging.getLogger("sanic.error").makeRecord(
-            "sanic.error", logging.ERROR, __file__, 1, "user said %r", (f"je suis {NAME}",),
+            "sanic.error",
+            logging.ERROR,
+            __file__,
+            1,
+            "user said %r",
+            (f"je suis {NAME}",),
             exc_info=sys.exc_info(),
         )
     RedactingFilter(LogRedactor()).filter(record)
@@ -66,7 +71,8 @@ def _chained():
 
 def _database_error():
     raise sa.exc.IntegrityError(
-        "INSERT INTO events (data) VALUES (%(data)s)", {"data": CONVERSATION[5]},
+        "INSERT INTO events (data) VALUES (%(data)s)",
+        {"data": CONVERSATION[5]},
         ValueError("duplicate key value violates unique constraint"),
     )
 
@@ -81,15 +87,22 @@ def _with_note():
 # the qualified names that must stay readable in their log lines.
 QUOTING_EXCEPTIONS = [
     (_key_error, ["KeyError: "]),
-    (_chained, ["json.decoder.JSONDecodeError: ", "RuntimeError: could not read '",
-                "The above exception was the direct cause"]),
+    (
+        _chained,
+        [
+            "json.decoder.JSONDecodeError: ",
+            "RuntimeError: could not read '",
+            "The above exception was the direct cause",
+        ],
+    ),
     (_database_error, ["sqlalchemy.exc.IntegrityError: (builtins.ValueError) duplicate key"]),
     (_with_note, ["ValueError: invalid literal for int() with base 10: '"]),
 ]
 
 
-@pytest.mark.parametrize(("raise_it", "readable"), QUOTING_EXCEPTIONS,
-                         ids=lambda value: getattr(value, "__name__", ""))
+@pytest.mark.parametrize(
+    ("raise_it", "readable"), QUOTING_EXCEPTIONS, ids=lambda value: getattr(value, "__name__", "")
+)
 def test_exceptions_quoting_user_text_keep_their_code_readable(raise_it, readable):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -109,17 +122,20 @@ def test_exceptions_quoting_user_text_keep_their_code_readable(raise_it, readabl
         assert fragment in text
 
 
-@pytest.mark.parametrize("line", [
-    "Cannot connect to host 127.0.0.1:5055 ssl:default [Connect call failed]",
-    "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5055)",
-    "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "
-    "\"127.0.0.1\", port 5432 failed: Connection refused",
-    "rasa.core.actions.action.ActionExecutionRejection in rasa.core.processor",
-    "Ignoring the Sender of the Outbox: bot.privacy.outbox.Outbox",
-    "HTTP/1.1 503 Service Unavailable",
-    '127.0.0.1:43212 - "POST /webhooks/rest/webhook HTTP/1.1" 200 512',
-    "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host localhost:5055",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cannot connect to host 127.0.0.1:5055 ssl:default [Connect call failed]",
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5055)",
+        "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "
+        '"127.0.0.1", port 5432 failed: Connection refused',
+        "rasa.core.actions.action.ActionExecutionRejection in rasa.core.processor",
+        "Ignoring the Sender of the Outbox: bot.privacy.outbox.Outbox",
+        "HTTP/1.1 503 Service Unavailable",
+        '127.0.0.1:43212 - "POST /webhooks/rest/webhook HTTP/1.1" 200 512',
+        "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host localhost:5055",
+    ],
+)
 def test_code_exception_names_module_paths_and_status_lines_stay_readable(line):
     assert LogRedactor().text(line) == line
 
@@ -129,10 +145,16 @@ def test_a_name_in_a_quoted_value_is_cut_at_the_closing_quote():
     assert redacted == "Received user message 'je suis <PERSON_1>' with intent greet"
 
 
-@pytest.mark.parametrize("text", [
-    f"KeyError: '{NAME}'", "contact: maelys.kerbrat@orange.fr", f"bot.privacy {NAME}",
-    f"{NAME}Error", "Errno " + CONVERSATION[2],
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"KeyError: '{NAME}'",
+        "contact: maelys.kerbrat@orange.fr",
+        f"bot.privacy {NAME}",
+        f"{NAME}Error",
+        "Errno " + CONVERSATION[2],
+    ],
+)
 def test_what_looks_like_code_never_lets_personal_data_through(text):
     assert canaries_in(LogRedactor().text(text)) == []
     assert NAME not in LogRedactor().text(text)

@@ -85,7 +85,11 @@ def test_port_in_use_gives_one_line_error(tmp_path):
         env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path))
         result = subprocess.run(
             [*GUICHET, "run", "--port", str(port), "--actions-port", str(free_port())],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -97,8 +101,11 @@ def test_port_in_use_gives_one_line_error(tmp_path):
 def ports_in_time_wait() -> set[int]:
     """Local IPv4 ports with a closed connection waiting in TIME_WAIT (state 06)."""
     lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return {int(fields[1].rsplit(":", 1)[1], 16)
-            for fields in map(str.split, lines) if fields[3] == "06"}
+    return {
+        int(fields[1].rsplit(":", 1)[1], 16)
+        for fields in map(str.split, lines)
+        if fields[3] == "06"
+    }
 
 
 def test_a_port_whose_server_closed_connections_is_free_at_once():

@@ -35,7 +35,8 @@ ALLOWED_ORIGIN = GUARDED_ENV["GUICHET_CORS_ORIGINS"]
 RECOVERY_TIMEOUT_SECONDS = 120
 # Questions that need the action server, with the canaries of test_canary in them.
 FAULT_MESSAGES = [
-    "Je m'appelle Maëlys Kerbrat-Quéméner, quels documents faut-il ?", *CONVERSATION[2:],
+    "Je m'appelle Maëlys Kerbrat-Quéméner, quels documents faut-il ?",
+    *CONVERSATION[2:],
 ]
 
 
@@ -67,14 +68,20 @@ def until_refused(send_one, limit: int, accepted_status: int):
 def test_rate_limit_per_sender_answers_429_with_retry_after_in_french(guarded_assistant):
     sender, limit = uuid.uuid4().hex, int(GUARDED_ENV["GUICHET_RATE_LIMIT_PER_SENDER"])
     addresses = iter(range(10, 10 + 3 * limit))  # a new address each time: the sender counts
-    accepted, headers, refusal = until_refused(lambda: send(
-        guarded_assistant, {"sender": sender, "message": "merci"}, client(next(addresses))
-    ), limit, 200)
+    accepted, headers, refusal = until_refused(
+        lambda: send(
+            guarded_assistant, {"sender": sender, "message": "merci"}, client(next(addresses))
+        ),
+        limit,
+        200,
+    )
     assert accepted >= limit
     wait = int(headers["Retry-After"])
     assert wait >= 1
-    assert refusal == {"error": "too_many_requests",
-                       "message": citizen_text("error_too_many", retry_after=wait)}
+    assert refusal == {
+        "error": "too_many_requests",
+        "message": citizen_text("error_too_many", retry_after=wait),
+    }
     assert guarded_assistant.say(uuid.uuid4().hex, "merci", client(10)), "other senders go on"
 
 
@@ -107,13 +114,18 @@ def test_audit_report_requires_the_admin_token(guarded_assistant, assistant):
 
 
 def test_rasa_http_api_takes_the_token_from_the_authorization_header_only(
-    guarded_assistant, assistant,
+    guarded_assistant,
+    assistant,
 ):
     status, headers, _ = guarded_assistant.exchange("GET", "/status")
     assert status == 401 and headers["WWW-Authenticate"] == "Bearer"
     for wrong in ("not-the-token", TOKEN[:-1], TOKEN + "x", ""):
-        assert guarded_assistant.exchange(
-            "GET", "/status", headers={"Authorization": f"Bearer {wrong}"})[0] == 401
+        assert (
+            guarded_assistant.exchange(
+                "GET", "/status", headers={"Authorization": f"Bearer {wrong}"}
+            )[0]
+            == 401
+        )
     assert guarded_assistant.exchange("GET", "/status", headers={"Authorization": TOKEN})[0] == 401
     assert guarded_assistant.exchange("GET", "/status", headers=BEARER)[0] == 200
     assert assistant.exchange("GET", "/status", headers=BEARER)[0] == 404, "no token: no API"
@@ -121,11 +133,16 @@ def test_rasa_http_api_takes_the_token_from_the_authorization_header_only(
 
 # One route of each kind: Rasa's own, its API, and every channel of credentials.yml.
 ROUTES = [
-    ("GET", "/"), ("GET", "/version"), ("GET", "/status"),
+    ("GET", "/"),
+    ("GET", "/version"),
+    ("GET", "/status"),
     ("GET", f"/conversations/{uuid.uuid4().hex}/tracker"),
-    ("GET", "/webhooks/rest/"), ("POST", WEBHOOK), ("GET", "/webhooks/widget/index.html"),
+    ("GET", "/webhooks/rest/"),
+    ("POST", WEBHOOK),
+    ("GET", "/webhooks/widget/index.html"),
     ("POST", "/webhooks/widget/feedback"),
-    ("DELETE", f"/webhooks/erasure/conversations/{'0' * 32}"), ("GET", AUDIT),
+    ("DELETE", f"/webhooks/erasure/conversations/{'0' * 32}"),
+    ("GET", AUDIT),
 ]
 
 
@@ -134,7 +151,9 @@ ROUTES = [
 def test_a_token_in_the_url_is_refused_on_every_route(guarded_assistant, method, path, query):
     body = json.dumps({"sender": uuid.uuid4().hex, "message": "merci"}).encode()
     status, headers, answer = guarded_assistant.exchange(
-        method, f"{path}?{query}", body if method == "POST" else None,
+        method,
+        f"{path}?{query}",
+        body if method == "POST" else None,
         {**BEARER, **client(9), "Content-Type": "application/json"},
     )
     assert status == 400, answer  # even with the right header: the URL has leaked already
@@ -143,8 +162,11 @@ def test_a_token_in_the_url_is_refused_on_every_route(guarded_assistant, method,
 
 
 def test_the_admin_token_is_in_no_process_list(guarded_assistant):
-    pids = [guarded_assistant.process.pid, guarded_assistant.server_pid("rasa run"),
-            guarded_assistant.server_pid("rasa_sdk")]
+    pids = [
+        guarded_assistant.process.pid,
+        guarded_assistant.server_pid("rasa run"),
+        guarded_assistant.server_pid("rasa_sdk"),
+    ]
     command_lines = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in pids]
     assert all(TOKEN.encode() not in line for line in command_lines)
     assert b"--enable-api" in command_lines[1] and b"--auth-token" not in command_lines[1]
@@ -152,26 +174,52 @@ def test_the_admin_token_is_in_no_process_list(guarded_assistant):
 
 def test_a_token_on_rasas_command_line_stops_the_server_at_once(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", "on-the-cmdline",
-         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--port", str(free_port()),
-         "--model", str(tmp_path / "none.tar.gz")],
-        cwd=PROJECT_ROOT, env=dict(os.environ, GUICHET_DATA_DIR=str(tmp_path)),
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--auth-token",
+            "on-the-cmdline",
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+            "--port",
+            str(free_port()),
+            "--model",
+            str(tmp_path / "none.tar.gz"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, GUICHET_DATA_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == api_auth.REFUSED_ON_COMMAND_LINE
 
 
-@pytest.mark.parametrize(("origin", "allowed"), [
-    (ALLOWED_ORIGIN, True), ("https://evil.example", False), ("null", False),
-])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (ALLOWED_ORIGIN, True),
+        ("https://evil.example", False),
+        ("null", False),
+    ],
+)
 def test_cors_allows_only_the_configured_origins(guarded_assistant, origin, allowed):
-    preflight = {"Origin": origin, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"}
+    preflight = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     _, headers, _ = guarded_assistant.exchange("OPTIONS", WEBHOOK, headers=preflight)
     assert (headers["Access-Control-Allow-Origin"] == origin) is allowed
-    _, headers, _ = send(guarded_assistant, {"sender": uuid.uuid4().hex, "message": "merci"},
-                         {"Origin": origin, **client(6)})
+    _, headers, _ = send(
+        guarded_assistant,
+        {"sender": uuid.uuid4().hex, "message": "merci"},
+        {"Origin": origin, **client(6)},
+    )
     assert (headers["Access-Control-Allow-Origin"] == origin) is allowed
 
 

@@ -17,14 +17,19 @@ pytestmark = pytest.mark.unit
 @pytest.fixture
 def environment(monkeypatch):
     """Start from no Guichet variable at all; return monkeypatch to set some."""
-    for name in ("GUICHET_ADMIN_TOKEN", "GUICHET_ADMIN_TOKEN_FILE", "GUICHET_TRUSTED_PROXIES",
-                 "GUICHET_RATE_LIMIT_PER_IP"):
+    for name in (
+        "GUICHET_ADMIN_TOKEN",
+        "GUICHET_ADMIN_TOKEN_FILE",
+        "GUICHET_TRUSTED_PROXIES",
+        "GUICHET_RATE_LIMIT_PER_IP",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
 def test_the_admin_token_comes_from_its_file_first_then_from_the_environment(
-    environment, tmp_path,
+    environment,
+    tmp_path,
 ):
     assert Settings().admin_token == "", "no token: administration is off"
     in_variable, in_file = "from-the-environment", "from-the-file"
@@ -53,14 +58,19 @@ def test_the_bearer_token_is_compared_in_constant_time(monkeypatch):
     assert api_auth.bearer_refusal(request, "", {}).status == 403, "no token configured: off"
 
 
-@pytest.mark.parametrize(("variables", "per_ip"), [
-    ({}, DIRECT_RATE_LIMIT_PER_IP),  # reached directly: each address is limited
-    ({"GUICHET_TRUSTED_PROXIES": "10.0.0.0/8"}, 0),  # behind a load balancer: off
-    ({"GUICHET_TRUSTED_PROXIES": "10.0.0.0/8", "GUICHET_RATE_LIMIT_PER_IP": "600"}, 600),
-    ({"GUICHET_RATE_LIMIT_PER_IP": "0"}, 0),
-])
+@pytest.mark.parametrize(
+    ("variables", "per_ip"),
+    [
+        ({}, DIRECT_RATE_LIMIT_PER_IP),  # reached directly: each address is limited
+        ({"GUICHET_TRUSTED_PROXIES": "10.0.0.0/8"}, 0),  # behind a load balancer: off
+        ({"GUICHET_TRUSTED_PROXIES": "10.0.0.0/8", "GUICHET_RATE_LIMIT_PER_IP": "600"}, 600),
+        ({"GUICHET_RATE_LIMIT_PER_IP": "0"}, 0),
+    ],
+)
 def test_the_per_address_limit_is_off_by_default_behind_a_trusted_proxy(
-    environment, variables, per_ip,
+    environment,
+    variables,
+    per_ip,
 ):
     for name, value in variables.items():
         environment.setenv(name, value)

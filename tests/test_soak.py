@@ -21,8 +21,7 @@ def test_a_short_soak_reports_memory_latency_and_no_error():
     print("\n".join(report.lines()))
     assert report.errors == {} and report.error_count == 0
     roles = {"Rasa server", "action server"}
-    assert set(report.rss_start_mb) == set(report.rss_peak_mb) == set(report.rss_growth_mb) \
-        == roles
+    assert set(report.rss_start_mb) == set(report.rss_peak_mb) == set(report.rss_growth_mb) == roles
     assert all(report.rss_start_mb[role] > 50 for role in roles)  # a loaded model, in MB
     assert all(report.rss_peak_mb[role] >= report.rss_start_mb[role] for role in roles)
     assert len(report.fifths) == FIFTHS

@@ -185,14 +185,18 @@ class ScanReport:
 
     @property
     def text(self) -> str:
-        lines = [f"Scanned {self.rows} stored rows ({self.messages} messages, {self.texts} "
-                 f"citizen-text fields) in {self.seconds:.2f} s: "
-                 f"{self.messages_per_second:.0f} messages per second."]
+        lines = [
+            f"Scanned {self.rows} stored rows ({self.messages} messages, {self.texts} "
+            f"citizen-text fields) in {self.seconds:.2f} s: "
+            f"{self.messages_per_second:.0f} messages per second."
+        ]
         if not self.findings:
             return "\n".join([*lines, "no residual candidate"])
         for kind in self.kinds():
-            found = sorted((f for f in self.findings if f.entity_type == kind),
-                           key=lambda f: (-f.score, f.table, f.row_id))
+            found = sorted(
+                (f for f in self.findings if f.entity_type == kind),
+                key=lambda f: (-f.score, f.table, f.row_id),
+            )
             lines.append(f"{kind}: {len(found)} (highest score {found[0].score:.2f})")
             lines += [finding.line() for finding in found]
         return "\n".join(lines)
@@ -277,16 +281,20 @@ def verify(store: RedactingSQLTrackerStore, head: str | None = None) -> Verifica
     erased = {}  # conversation reference -> (timestamp, receipt id) of its latest erasure
     for row in rows:
         if row.kind == "erasure" and row.conversation:
-            erased[row.conversation] = max(erased.get(row.conversation, (0.0, 0)),
-                                           (row.timestamp, row.id))
+            erased[row.conversation] = max(
+                erased.get(row.conversation, (0.0, 0)), (row.timestamp, row.id)
+            )
     resurrected = _resurrected(store, erased)
     if resurrected:
         return Verification(False, f"BROKEN: {resurrected}", check.head)
     kinds = ", ".join(_count(n, kind) for kind, n in sorted(check.kinds.items()))
     span = f"#{check.first_id} to #{check.last_id}: {kinds}" if check.chained else "none yet"
-    start = ("it starts after receipts purged at the end of their retention period (the "
-             "purge's receipt keeps the hash of the last one)" if check.anchored
-             else "it starts at its first receipt")
+    start = (
+        "it starts after receipts purged at the end of their retention period (the "
+        "purge's receipt keeps the hash of the last one)"
+        if check.anchored
+        else "it starts at its first receipt"
+    )
     lines = [
         f"OK: {_count(check.chained, 'receipt')} chained ({span}); every hash, link and count "
         f"checked; {start}.",
@@ -328,5 +336,7 @@ def _resurrected(store: RedactingSQLTrackerStore, erased: dict) -> str | None:
 
 
 def _still_there(reference: str, receipt_id: int, table: str) -> str:
-    return (f"erased conversation {reference} (receipt #{receipt_id}) still has rows in "
-            f"{table} from before its erasure")
+    return (
+        f"erased conversation {reference} (receipt #{receipt_id}) still has rows in "
+        f"{table} from before its erasure"
+    )

@@ -36,8 +36,17 @@ SENDER_ID_IN_TEXT = re.compile(rf"(?<![0-9a-f]){SENDER_ID.pattern}(?![0-9a-f])")
 
 # English words of library messages that the French name recognizers take for surnames
 # (measured: "Cannot connect to host", "[Errno 111]", "Ignoring ..."): never anyone's name.
-LOG_WORDS = ("Cannot", "Could", "Couldn't", "Errno", "Ignoring", "Sanic", "Sender", "Outbox",
-             "Cursor")
+LOG_WORDS = (
+    "Cannot",
+    "Could",
+    "Couldn't",
+    "Errno",
+    "Ignoring",
+    "Sanic",
+    "Sender",
+    "Outbox",
+    "Cursor",
+)
 # Words of a log template that a detected name may run into past the closing quote of the
 # value it was found in ("user message 'je suis Marie Dupont' with intent").
 LOG_CONNECTORS = ("with", "from", "for", "in", "to", "at", "by", "is", "was", "and", "of", "on")
@@ -59,7 +68,8 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` names exception classes or modules of this process, has an HTTP status
     line, or one of LOG_WORDS: code, never personal data."""
     return [
-        match.span() for match in _CODE.finditer(text)
+        match.span()
+        for match in _CODE.finditer(text)
         if match.lastgroup != "dotted" or match.group().split(".", 1)[0] in sys.modules
     ]
 
@@ -88,8 +98,9 @@ def _qualified_name(exception_type: type) -> str:
     return name if module in ("__main__", "builtins") else f"{module}.{name}"
 
 
-def readable_traceback(exception: traceback.TracebackException,
-                       redact: Callable[[str], str]) -> str:
+def readable_traceback(
+    exception: traceback.TracebackException, redact: Callable[[str], str]
+) -> str:
     """Python's rendering of an exception and its chain with only the exception messages
     redacted: the frames (file, line, function, source line) come from the code on disk."""
     parts = []
@@ -104,7 +115,7 @@ def readable_traceback(exception: traceback.TracebackException,
     if only.rstrip("\n") == name:
         parts.append(only)
     elif only.startswith(name + ": "):
-        parts.append(f"{name}: {redact(only[len(name) + 2:].rstrip())}\n")
+        parts.append(f"{name}: {redact(only[len(name) + 2 :].rstrip())}\n")
     else:  # a SyntaxError's source and caret lines, an exception group...: all redacted
         parts.append(redact(only))
     return "".join(parts)

@@ -37,8 +37,11 @@ logger = logging.getLogger(__name__)
 ReceiptBase: Any = declarative_base()  # SQLAlchemy 1.4 has no types for declarative bases
 GENESIS = "0" * 64  # the "previous hash" of the chain's first receipt
 RECORD_ATTEMPTS = 20  # another instance chained a receipt at the same moment: try again
-CHAIN_COLUMNS = {"previous_hash": "VARCHAR(64)", "hash": "VARCHAR(64)",
-                 "pruned_through": "VARCHAR(64)"}
+CHAIN_COLUMNS = {
+    "previous_hash": "VARCHAR(64)",
+    "hash": "VARCHAR(64)",
+    "pruned_through": "VARCHAR(64)",
+}
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,14 @@ class Receipt:
 
     def digest(self, previous_hash: str) -> str:
         """This receipt's hash in the chain, after the receipt whose hash is `previous_hash`."""
-        content = {"previous": previous_hash, "kind": self.kind, "rows": self.rows,
-                   "timestamp": self.timestamp, "conversation": self.conversation,
-                   "pruned_through": self.pruned_through}
+        content = {
+            "previous": previous_hash,
+            "kind": self.kind,
+            "rows": self.rows,
+            "timestamp": self.timestamp,
+            "conversation": self.conversation,
+            "pruned_through": self.pruned_through,
+        }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -95,13 +103,15 @@ class ReceiptRow(ReceiptBase):
     pruned_through = sa.Column(sa.String(64))
 
     def receipt(self) -> Receipt:
-        return Receipt(self.kind, json.loads(self.data), self.timestamp, self.conversation,
-                       self.pruned_through)
+        return Receipt(
+            self.kind, json.loads(self.data), self.timestamp, self.conversation, self.pruned_through
+        )
 
 
 # One receipt per previous hash: two receipts can never follow the same one (no fork).
-UNIQUE_PREVIOUS = sa.Index("ix_privacy_receipts_previous_hash", ReceiptRow.previous_hash,
-                           unique=True)
+UNIQUE_PREVIOUS = sa.Index(
+    "ix_privacy_receipts_previous_hash", ReceiptRow.previous_hash, unique=True
+)
 
 
 def upgrade_schema(engine: Engine) -> None:
@@ -111,9 +121,9 @@ def upgrade_schema(engine: Engine) -> None:
     if missing:
         with engine.begin() as connection:
             for name in missing:
-                connection.execute(sa.text(
-                    f"ALTER TABLE privacy_receipts ADD COLUMN {name} {CHAIN_COLUMNS[name]}"
-                ))
+                connection.execute(
+                    sa.text(f"ALTER TABLE privacy_receipts ADD COLUMN {name} {CHAIN_COLUMNS[name]}")
+                )
         logger.info("Privacy receipts: hash chain columns added; earlier receipts stay unchained.")
     UNIQUE_PREVIOUS.create(engine, checkfirst=True)
 
@@ -133,12 +143,17 @@ class Receipts:
         for _ in range(RECORD_ATTEMPTS):
             with self._session_scope() as session:
                 previous = _head(session)
-                session.add(ReceiptRow(
-                    timestamp=receipt.timestamp, kind=receipt.kind,
-                    conversation=receipt.conversation, data=json.dumps(receipt.rows),
-                    pruned_through=receipt.pruned_through, previous_hash=previous,
-                    hash=receipt.digest(previous),
-                ))
+                session.add(
+                    ReceiptRow(
+                        timestamp=receipt.timestamp,
+                        kind=receipt.kind,
+                        conversation=receipt.conversation,
+                        data=json.dumps(receipt.rows),
+                        pruned_through=receipt.pruned_through,
+                        previous_hash=previous,
+                        hash=receipt.digest(previous),
+                    )
+                )
                 try:
                     session.commit()
                     break
@@ -163,9 +178,11 @@ class Receipts:
         """Delete, in the caller's transaction, the oldest receipts up to the first one still
         within its period (a prefix: the chain stays whole). Return how many, and the hash of
         the last chained one deleted (the anchor of the remaining chain), if any."""
-        kept_from = session.query(sa.func.min(ReceiptRow.id)).filter(
-            ReceiptRow.timestamp >= cutoff
-        ).scalar()
+        kept_from = (
+            session.query(sa.func.min(ReceiptRow.id))
+            .filter(ReceiptRow.timestamp >= cutoff)
+            .scalar()
+        )
         expired = session.query(ReceiptRow)
         if kept_from is not None:
             expired = expired.filter(ReceiptRow.id < kept_from)
@@ -176,9 +193,12 @@ class Receipts:
 
 def _head(session: Session) -> str:
     """The hash of the chain's last receipt (GENESIS when there is none)."""
-    last = session.query(ReceiptRow.hash).filter(ReceiptRow.hash.isnot(None)).order_by(
-        ReceiptRow.id.desc()
-    ).first()
+    last = (
+        session.query(ReceiptRow.hash)
+        .filter(ReceiptRow.hash.isnot(None))
+        .order_by(ReceiptRow.id.desc())
+        .first()
+    )
     return last[0] if last else GENESIS
 
 
@@ -217,8 +237,9 @@ def verify_chain(rows: Iterable[ReceiptRow], head: str | None = None) -> ChainCh
         check.kinds[row.kind] += 1
         check.last_id, check.head = row.id, row.hash
     if head and head not in {row.hash for row in rows}:
-        check.broken = (f"the head {head} given is no longer in the chain: receipts at its end "
-                        "were deleted")
+        check.broken = (
+            f"the head {head} given is no longer in the chain: receipts at its end were deleted"
+        )
     return check
 
 
@@ -239,9 +260,13 @@ def _problem(row: ReceiptRow, previous_row: ReceiptRow | None, anchors: set[str]
     if receipt.digest(row.previous_hash or "") != row.hash:
         return f"{name}: its content does not match its hash (edited after it was written)"
     if previous_row is not None and row.previous_hash != previous_row.hash:
-        return (f"{name} does not follow receipt #{previous_row.id}: a receipt between them "
-                "was deleted, or one was inserted")
+        return (
+            f"{name} does not follow receipt #{previous_row.id}: a receipt between them "
+            "was deleted, or one was inserted"
+        )
     if previous_row is None and row.previous_hash not in anchors | {GENESIS}:
-        return (f"{name} is the first of the chain but follows a receipt that no purge "
-                "recorded deleting: receipts at the chain's start were deleted")
+        return (
+            f"{name} is the first of the chain but follows a receipt that no purge "
+            "recorded deleting: receipts at the chain's start were deleted"
+        )
     return None

@@ -62,8 +62,9 @@ def start_purge_thread(purge: Callable[[], object], interval_seconds: float) -> 
                 wait = interval_seconds
             except Exception as error:  # noqa: BLE001 (the next run may succeed)
                 wait = min(interval_seconds, RETRY_AFTER_FAILURE_SECONDS)
-                logger.warning("Retention purge failed: %s; next try in %.0f s",
-                               describe_error(error), wait)
+                logger.warning(
+                    "Retention purge failed: %s; next try in %.0f s", describe_error(error), wait
+                )
             time.sleep(wait)
 
     thread = threading.Thread(target=purge_forever, name="retention-purge", daemon=True)

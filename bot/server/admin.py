@@ -33,9 +33,7 @@ class AuditChannel(InputChannel):
     def name(cls) -> str:
         return "audit"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         audit = Blueprint("guichet_audit", __name__)
 
         @audit.route("/report", methods=["GET"])
@@ -52,8 +50,9 @@ class AuditChannel(InputChannel):
             agent = rasa_compat.server_agent(request.app)
             sink = redacting_store(agent.tracker_store).event_broker
             if not hasattr(sink, "session"):
-                return json_error(503, "the audit needs the SQL analytics sink (event_broker)",
-                                  SECURITY_HEADERS)
+                return json_error(
+                    503, "the audit needs the SQL analytics sink (event_broker)", SECURITY_HEADERS
+                )
             figures = audit_figures.compute_figures(sink, start)
             return response.json({"since": since, **figures.as_dict()}, headers=SECURITY_HEADERS)
 

@@ -55,8 +55,9 @@ def bearer_refusal(request: Request, token: str, headers: dict) -> HTTPResponse 
         return json_error(403, "administration is off: set GUICHET_ADMIN_TOKEN_FILE", headers)
     scheme, _, provided = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(provided.encode(), token.encode()):
-        return json_error(401, "a valid bearer token is required", headers,
-                      {"WWW-Authenticate": "Bearer"})
+        return json_error(
+            401, "a valid bearer token is required", headers, {"WWW-Authenticate": "Bearer"}
+        )
     return None
 
 

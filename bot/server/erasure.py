@@ -38,16 +38,15 @@ class ErasureChannel(InputChannel):
     def name(cls) -> str:
         return "erasure"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         erasure = Blueprint("guichet_erasure", __name__)
 
         @erasure.route("/conversations/<sender_id>", methods=["DELETE"])
         async def erase(request: Request, sender_id: str) -> HTTPResponse:
             if not SENDER_ID.fullmatch(sender_id):
-                return response.json({"error": "not a conversation id"}, status=404,
-                                     headers=SECURITY_HEADERS)
+                return response.json(
+                    {"error": "not a conversation id"}, status=404, headers=SECURITY_HEADERS
+                )
             store = redacting_store(rasa_compat.server_agent(request.app).tracker_store)
             return response.json(store.erase(sender_id).as_dict(), headers=SECURITY_HEADERS)
 

@@ -42,7 +42,8 @@ def http_error(_request: Request, error: SanicException) -> HTTPResponse:
     a path may hold a sender id)."""
     status = HTTPStatus(error.status_code)
     return response.json(
-        {"error": status.phrase.lower()}, status=status.value,
+        {"error": status.phrase.lower()},
+        status=status.value,
         headers={**SECURITY_HEADERS, **(getattr(error, "headers", None) or {})},
     )
 
@@ -57,9 +58,7 @@ class ApiChannel(InputChannel):
     def url_prefix(self) -> str:
         return "openapi.json"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         api = Blueprint("guichet_openapi", __name__)
 
         @api.listener("before_server_start")
@@ -68,7 +67,8 @@ class ApiChannel(InputChannel):
 
         @api.route("/", methods=["GET"], strict_slashes=False)
         async def openapi(_: Request) -> HTTPResponse:
-            return response.raw(description(), content_type="application/json",
-                                headers=SECURITY_HEADERS)
+            return response.raw(
+                description(), content_type="application/json", headers=SECURITY_HEADERS
+            )
 
         return api

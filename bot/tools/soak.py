@@ -106,8 +106,14 @@ class Turn:
     seconds: float
 
 
-async def _load(url: str, users: int, seconds: float, degraded: str,
-                errors: collections.Counter, conversations: int | None = None) -> list[Turn]:
+async def _load(
+    url: str,
+    users: int,
+    seconds: float,
+    degraded: str,
+    errors: collections.Counter,
+    conversations: int | None = None,
+) -> list[Turn]:
     """`users` concurrent citizens, each holding conversations of SCRIPT back to back until
     `seconds` have passed (or `conversations` each); every turn's start and latency. Errors
     are counted by kind."""
@@ -126,8 +132,9 @@ async def _load(url: str, users: int, seconds: float, degraded: str,
                     return
                 start = time.monotonic()
                 try:
-                    async with session.post(url, json={"sender": sender, "message": text}) \
-                            as response:
+                    async with session.post(
+                        url, json={"sender": sender, "message": text}
+                    ) as response:
                         replies = await response.json() if response.status == 200 else None
                         if response.status != 200:
                             errors[f"HTTP {response.status}"] += 1
@@ -177,8 +184,11 @@ class SoakReport:
         lines = [
             f"{self.users} concurrent conversations for {self.minutes:g} min: "
             f"{self.turns} turns, {self.error_count} errors (warm-up included)"
-            + (f" ({', '.join(f'{kind}: {n}' for kind, n in self.errors.items())})"
-               if self.errors else ""),
+            + (
+                f" ({', '.join(f'{kind}: {n}' for kind, n in self.errors.items())})"
+                if self.errors
+                else ""
+            ),
             f"{'fifth':<7}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
             + "".join(f"{role + ' MB':>20}" for role in roles),
         ]
@@ -205,31 +215,48 @@ def _mb(value: int) -> float:
     return value / 1_000_000
 
 
-def summarise(minutes: float, users: int, turns: list[Turn], errors: collections.Counter,
-              sampler: RssSampler, started: float, **machine) -> SoakReport:
+def summarise(
+    minutes: float,
+    users: int,
+    turns: list[Turn],
+    errors: collections.Counter,
+    sampler: RssSampler,
+    started: float,
+    **machine,
+) -> SoakReport:
     """The report of a run whose load started at `started` and lasted `minutes`."""
     span = minutes * 60 / FIFTHS
     latencies: list[list[float]] = [[] for _ in range(FIFTHS)]
     for turn in turns:  # the last turns may start a moment after the nominal end
         latencies[min(FIFTHS - 1, int((turn.started - started) / span))].append(turn.seconds)
     fifths = [
-        Fifth(turns=len(values), turns_per_second=len(values) / span,
-              p50_ms=percentile(values or [0.0], 0.5) * 1000,
-              p95_ms=percentile(values or [0.0], 0.95) * 1000,
-              rss_mb={role: _mb(value)
-                      for role, value in sampler.at(started + (index + 1) * span).items()})
+        Fifth(
+            turns=len(values),
+            turns_per_second=len(values) / span,
+            p50_ms=percentile(values or [0.0], 0.5) * 1000,
+            p95_ms=percentile(values or [0.0], 0.95) * 1000,
+            rss_mb={
+                role: _mb(value) for role, value in sampler.at(started + (index + 1) * span).items()
+            },
+        )
         for index, values in enumerate(latencies)
     ]
     first, last = sampler.samples[0][1], sampler.samples[-1][1]
     roles = list(first)
     return SoakReport(
-        minutes=minutes, users=users, turns=len(turns), errors=dict(errors), fifths=fifths,
+        minutes=minutes,
+        users=users,
+        turns=len(turns),
+        errors=dict(errors),
+        fifths=fifths,
         rss_start_mb={role: _mb(first[role]) for role in roles},
-        rss_peak_mb={role: _mb(max(values[role] for _, values in sampler.samples))
-                     for role in roles},
+        rss_peak_mb={
+            role: _mb(max(values[role] for _, values in sampler.samples)) for role in roles
+        },
         rss_growth_mb={role: _mb(last[role] - first[role]) for role in roles},
         p95_drift=(fifths[-1].p95_ms - fifths[0].p95_ms) / fifths[0].p95_ms
-        if fifths[0].p95_ms else 0.0,
+        if fifths[0].p95_ms
+        else 0.0,
         **machine,
     )
 
@@ -261,13 +288,25 @@ def run_soak(minutes: float, users: int) -> SoakReport:
             turns = asyncio.run(_load(url, users, minutes * 60, degraded, errors))
             ended = time.monotonic()
         busy = (_machine_cpu() - busy_before) / (ended - started) / os.cpu_count()
-        return summarise(minutes, users, turns, errors, sampler, started,
-                         load_before=load_before, load_after=_load_average(), machine_busy=busy)
+        return summarise(
+            minutes,
+            users,
+            turns,
+            errors,
+            sampler,
+            started,
+            load_before=load_before,
+            load_after=_load_average(),
+            machine_busy=busy,
+        )
 
 
 def bench_soak(args: argparse.Namespace) -> int:
-    print(f"soak: {args.users} users for {args.minutes:g} min, one Rasa instance and its action"
-          " server, PostgreSQL, Redis locks, RabbitMQ, redaction on", flush=True)
+    print(
+        f"soak: {args.users} users for {args.minutes:g} min, one Rasa instance and its action"
+        " server, PostgreSQL, Redis locks, RabbitMQ, redaction on",
+        flush=True,
+    )
     report = run_soak(args.minutes, args.users)
     print("\n".join(report.lines()))
     return 0

@@ -26,8 +26,13 @@ CANARIES = [
     "06 71 82 93 04",
     "maelys.kerbrat@orange.fr",
 ]
-FUZZ = settings(max_examples=500, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Any character but digits and '@' (Nd and the '@' sign), including controls and lone
 # surrogates; the redactor must survive those too.
@@ -75,8 +80,18 @@ def test_any_text_is_redacted_or_fails_closed(redactor, text):
 
 
 @FUZZ
-@given(st.lists(st.one_of(ANY_TEXT, st.none(), st.integers(), st.binary(max_size=20),
-                          texts_with_canaries().map(lambda pair: pair[0])), max_size=6))
+@given(
+    st.lists(
+        st.one_of(
+            ANY_TEXT,
+            st.none(),
+            st.integers(),
+            st.binary(max_size=20),
+            texts_with_canaries().map(lambda pair: pair[0]),
+        ),
+        max_size=6,
+    )
+)
 def test_batches_of_anything_give_one_safe_result_each(redactor, items):
     results = redactor.redact_many(items, conversation_id="fuzz")
     assert len(results) == len(items)
@@ -106,8 +121,10 @@ def faulty_redactor(no_network):
 
 
 @FUZZ
-@given(texts_with_canaries(),
-       st.sampled_from([RuntimeError, ValueError, KeyError, RecursionError, MemoryError]))
+@given(
+    texts_with_canaries(),
+    st.sampled_from([RuntimeError, ValueError, KeyError, RecursionError, MemoryError]),
+)
 def test_faults_fail_closed(faulty_redactor, text_and_canaries, error):
     faulty_redactor._recognizers.append(Faulty(error))
     try:

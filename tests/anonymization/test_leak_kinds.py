@@ -33,8 +33,11 @@ LEAK_KINDS = {
     ],
     # 3. Names.
     "names opening a list": [
-        ("Romane Lachaud - romane.l@example.fr - téléphone : 06 11 22 33 44", "PERSON",
-         "Romane Lachaud"),
+        (
+            "Romane Lachaud - romane.l@example.fr - téléphone : 06 11 22 33 44",
+            "PERSON",
+            "Romane Lachaud",
+        ),
         ("Gaspard Villiers ; 06 11 22 33 44", "PERSON", "Gaspard Villiers"),
         ("• Yvette Marchadier | 01 44 55 66 77", "PERSON", "Yvette Marchadier"),
         ("Original Message --------", "PERSON", None),
@@ -86,11 +89,17 @@ LEAK_KINDS = {
     ],
     # 5. Addresses with a comma between the number and bis/ter, and building complements.
     "addresses": [
-        ("au 20, bis rue des Orfèvres 44000 Nantes", "STREET_ADDRESS",
-         "20, bis rue des Orfèvres 44000 Nantes"),
+        (
+            "au 20, bis rue des Orfèvres 44000 Nantes",
+            "STREET_ADDRESS",
+            "20, bis rue des Orfèvres 44000 Nantes",
+        ),
         ("j'habite 7, ter avenue Fontvieille", "STREET_ADDRESS", "7, ter avenue Fontvieille"),
-        ("adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix", "STREET_ADDRESS",
-         "5 résidence les Aulnes, bâtiment C 13090 Aix"),
+        (
+            "adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix",
+            "STREET_ADDRESS",
+            "5 résidence les Aulnes, bâtiment C 13090 Aix",
+        ),
     ],
     # 7. Cue words typed with two adjacent letters swapped.
     "misspelt cue words": [
@@ -109,8 +118,11 @@ LEAK_KINDS = {
         ("n° allocataire : 48 17 305", "FR_CAF_ID", "48 17 305"),
         ("Caf numéro 4.817.305", "FR_CAF_ID", "4.817.305"),
         ("Réf. CAF4817305", "FR_CAF_ID", "4817305"),
-        ("Caisse d'Allocations Familiales de Loire-Atlantique - Numéro : 4817305",
-         "FR_CAF_ID", "4817305"),
+        (
+            "Caisse d'Allocations Familiales de Loire-Atlantique - Numéro : 4817305",
+            "FR_CAF_ID",
+            "4817305",
+        ),
         ("APL : 4817305", "FR_CAF_ID", "4817305"),
         ("dossier caf, rappelez-moi au 06 48 17 30 52", "FR_CAF_ID", None),
         ("Ilona Carrier ; 5903312 ; 06 41 22 80 17", "FR_CAF_ID", "5903312"),
