@@ -9,8 +9,20 @@ import datetime as dt
 
 from actions.catalogue import Faq, Link, Procedure
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 CASE_QUESTIONS = ("where", "cost")
 TOPICS = "le coût, le lieu de la demande, les pièces à fournir, les délais ou la durée de validité"
 
@@ -96,8 +108,10 @@ def _no_verdict(procedure: Procedure) -> list[str]:
 
 def render_faq(procedure: Procedure, faq: Faq) -> str:
     """A precise question of the procedure's FAQ, with the official page that answers it."""
-    return "\n".join([
-        f"Question fréquente : « {faq.question} »",
-        " ".join(faq.answer.split()),
-        source_line(procedure, faq.source),
-    ])
+    return "\n".join(
+        [
+            f"Question fréquente : « {faq.question} »",
+            " ".join(faq.answer.split()),
+            source_line(procedure, faq.source),
+        ]
+    )

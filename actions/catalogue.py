@@ -26,8 +26,18 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
 # of an aid: information, never a personal verdict.
 QUESTIONS = ("summary", "where", "cost", "documents", "delay", "validity", "conditions")
 SITUATIONS = (
-    "adult", "minor_15_17", "child_under_15", "first_request", "renewal", "loss", "theft",
-    "change_address", "purchase", "sale", "born_france", "born_abroad",
+    "adult",
+    "minor_15_17",
+    "child_under_15",
+    "first_request",
+    "renewal",
+    "loss",
+    "theft",
+    "change_address",
+    "purchase",
+    "sale",
+    "born_france",
+    "born_abroad",
 )
 KINDS = ("procedure", "aid", "service")
 MAX_AGE = 120
@@ -158,7 +168,7 @@ def _with_local(national: dict, local: dict) -> dict:
 def _local_part(raw: dict, path: Path) -> Local:
     owner = raw.get("owner")
     if not isinstance(owner, str) or not owner.strip():
-        raise ValueError(f"{path}: a local entry needs `owner` (e.g. \"Mairie de …\")")
+        raise ValueError(f'{path}: a local entry needs `owner` (e.g. "Mairie de …")')
     written = set(raw.get("answers", {})) | ({"summary"} if "summary" in raw else set())
     return Local(
         owner=owner.strip(),

@@ -173,8 +173,11 @@ def understand(tracker: Tracker) -> Understanding:
     found, other_sense = matcher().analyse(text)
     matches = tuple(found)
     by_entity = next(
-        (procedures[value] for value in tracker.get_latest_entity_values("procedure")
-         if value in procedures and value not in other_sense),
+        (
+            procedures[value]
+            for value in tracker.get_latest_entity_values("procedure")
+            if value in procedures and value not in other_sense
+        ),
         None,
     )
     top = matches[0] if matches else None
@@ -189,9 +192,11 @@ def understand(tracker: Tracker) -> Understanding:
         named, named_by = procedures[named_in_text[0]], "alias"  # the best fit of the names
     elif by_entity:
         named, named_by = by_entity, "entity"
-    elif top and top.score >= (
-        MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT
-    ) and margin >= MATCH_MARGIN:
+    elif (
+        top
+        and top.score >= (MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT)
+        and margin >= MATCH_MARGIN
+    ):
         named, named_by = procedures[top.procedure], "example"
     else:
         named = None
@@ -217,8 +222,15 @@ def understand(tracker: Tracker) -> Understanding:
         faq = procedure.faq_entry(top.faq) if top.closest >= FAQ_CONFIDENT else None
     if not questions and top and top.question and named is not None and top.procedure == named.id:
         questions = (top.question,)
-    return Understanding(procedure, named_by, questions, tuple(dict.fromkeys(cases)), faq,
-                         matches, frozenset(other_sense))
+    return Understanding(
+        procedure,
+        named_by,
+        questions,
+        tuple(dict.fromkeys(cases)),
+        faq,
+        matches,
+        frozenset(other_sense),
+    )
 
 
 def answer_procedure(
@@ -285,10 +297,12 @@ class ActionAnswerProcedure(CitizenAnswerAction):
 
 
 def suggest(
-    dispatcher: CollectingDispatcher, understanding: Understanding, handoff: bool = False,
+    dispatcher: CollectingDispatcher,
+    understanding: Understanding,
+    handoff: bool = False,
     threshold: float = MATCH_POSSIBLE,
 ) -> bool:
-    """"Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
+    """ "Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
     close = [match for match in understanding.matches if match.score >= threshold]
     if not close:
         return False
@@ -325,11 +339,14 @@ def handoff_text() -> str:
     hours = phone["hours_text"]
     if phone.get("hours"):
         hours = f"Horaires : {phone['hours']} ({phone['hours_url']}). {hours}"
-    return "\n".join([
-        "Pour être aidé par une personne :",
-        f"- {france_services['text']} Trouver le point le plus proche : {france_services['url']}",
-        f"- {phone['text']} {hours} {phone['url']}",
-    ])
+    return "\n".join(
+        [
+            "Pour être aidé par une personne :",
+            f"- {france_services['text']} Trouver le point le plus proche : "
+            f"{france_services['url']}",
+            f"- {phone['text']} {hours} {phone['url']}",
+        ]
+    )
 
 
 class ActionHandleMisunderstanding(CitizenAnswerAction):
@@ -356,8 +373,12 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         )
         if understanding.named_by in trusted and not surely_out_of_scope:
             return answer_procedure(dispatcher, tracker, understanding)
-        if (intent == "nlu_fallback" and understanding.named_by is None
-                and understanding.procedure and understanding.questions):
+        if (
+            intent == "nlu_fallback"
+            and understanding.named_by is None
+            and understanding.procedure
+            and understanding.questions
+        ):
             # "…, combien ça coûte ?" in a conversation about a procedure: a follow-up.
             return answer_procedure(dispatcher, tracker, understanding)
         handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER

@@ -39,12 +39,14 @@ VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
 NOT_ABOUT = "not_about"
 # French function words (folded): they say nothing about which procedure a message is about.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a ai as au aux avec avez avoir c ca ce ces cet cette d dans de des du elle elles en es est et
 etre il ils j je l la le les leur lui m ma mais me mes moi mon n ne nos notre nous on ou par
 pas pour qu que quel quelle quelles quels qui s sa se ses si son sont sur t ta te tes toi ton
 tu un une vos votre vous y bonjour svp merci stp bjr slt salut
-""".split())
+""".split()
+)
 
 # Words that fold to a function word but carry the meaning: "né" (born) is not "ne".
 ACCENTED_CONTENT_WORDS = frozenset({"né"})
@@ -95,9 +97,10 @@ def stems(text: str) -> list[str]:
     if len(lowered) != len(folded):
         lowered = folded
     return [
-        stem(found.group()) for found in WORD.finditer(folded)
+        stem(found.group())
+        for found in WORD.finditer(folded)
         if found.group() not in FUNCTION_WORDS
-        or lowered[found.start():found.end()] in ACCENTED_CONTENT_WORDS
+        or lowered[found.start() : found.end()] in ACCENTED_CONTENT_WORDS
     ]
 
 
@@ -114,7 +117,8 @@ class CatalogueMatcher:
             reverse=True,
         )
         self._fuzzy_aliases = {
-            alias: procedure_id for alias, _, procedure_id in self._aliases
+            alias: procedure_id
+            for alias, _, procedure_id in self._aliases
             if len(alias) >= MIN_FUZZY_ALIAS_CHARS
         }
         self._cases = [
@@ -179,11 +183,13 @@ class CatalogueMatcher:
         words = normalise(text).split()
         for size in (1, 2, 3, 4):
             for start in range(len(words) - size + 1):
-                window = " ".join(words[start:start + size])
+                window = " ".join(words[start : start + size])
                 if len(window) < MIN_FUZZY_ALIAS_CHARS:
                     continue
                 best = process.extractOne(
-                    window, self._fuzzy_aliases.keys(), scorer=fuzz.ratio,
+                    window,
+                    self._fuzzy_aliases.keys(),
+                    scorer=fuzz.ratio,
                     score_cutoff=FUZZY_ALIAS_RATIO,
                 )
                 if best:
@@ -228,9 +234,10 @@ class CatalogueMatcher:
             score = 5 * covered * precision / (4 * precision + covered)
             if example.question == NOT_ABOUT:
                 # "mariage civil" is not "liste de mariage": the other sense needs its own word.
-                if not (example.weights.keys() & message.keys()) - self._name_stems[
-                    example.procedure
-                ]:
+                if (
+                    not (example.weights.keys() & message.keys())
+                    - self._name_stems[example.procedure]
+                ):
                     continue
                 other_sense[example.procedure] = max(score, other_sense.get(example.procedure, 0))
                 continue
@@ -243,10 +250,12 @@ class CatalogueMatcher:
             top = sorted(found, reverse=True)[: len(VOTE_WEIGHTS)]
             score = sum(w * s for w, s in zip(VOTE_WEIGHTS, top, strict=False)) / sum(VOTE_WEIGHTS)
             nearest, example = closest[procedure_id]
-            best[procedure_id] = Match(procedure_id, score, "example", example.question,
-                                       example.faq, score, nearest)
+            best[procedure_id] = Match(
+                procedure_id, score, "example", example.question, example.faq, score, nearest
+            )
         excluded = {
-            procedure_id for procedure_id, score in other_sense.items()
+            procedure_id
+            for procedure_id, score in other_sense.items()
             if score >= OTHER_SENSE_MIN and score > getattr(best.get(procedure_id), "closest", 0)
         }
         return best, excluded

@@ -31,8 +31,12 @@ from actions.matcher import AGE, CatalogueMatcher
 
 OUTPUT = KNOWLEDGE_DIR.parent / "nlu" / "catalogue.yml"
 INTENTS = {
-    "summary": "ask_procedure", "where": "ask_where", "cost": "ask_cost",
-    "documents": "ask_documents", "delay": "ask_delay", "validity": "ask_validity",
+    "summary": "ask_procedure",
+    "where": "ask_where",
+    "cost": "ask_cost",
+    "documents": "ask_documents",
+    "delay": "ask_delay",
+    "validity": "ask_validity",
     "conditions": "ask_eligibility",
 }
 OUT_OF_SCOPE = "out_of_scope"
@@ -51,6 +55,7 @@ def annotate(text: str, matcher: CatalogueMatcher) -> str:
 
     def free(start: int, end: int) -> bool:
         """Not inside another entity, and on word boundaries as the tokenizer sees them."""
+
         def glued(position: int) -> bool:
             inside = 0 <= position < len(text)
             return inside and (text[position].isalnum() or text[position] in WORD_GLUE)

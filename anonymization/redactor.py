@@ -149,7 +149,8 @@ class Redactor:
                 # Policy.load refuses the hash operator without a secret.
                 digest = hmac.new(
                     self.policy.hash_secret,  # type: ignore[arg-type]
-                    compact(value).encode(), hashlib.sha256,
+                    compact(value).encode(),
+                    hashlib.sha256,
                 )
                 replacement = f"<{entity}:{digest.hexdigest()[:16]}>"
             else:
@@ -229,9 +230,7 @@ def _merge_overlaps(results, text: str) -> list[Finding]:
         following = positions[index + 1] if index + 1 < len(positions) else None
         if following != i + 1 or owner[following] is not current:
             if any(ch.isalnum() for ch in text[start : i + 1]):
-                findings.append(
-                    Finding(current.entity_type, start, i + 1, round(current.score, 2))
-                )
+                findings.append(Finding(current.entity_type, start, i + 1, round(current.score, 2)))
             start = None
     return _join_touching(findings)
 

@@ -167,4 +167,3 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return anonymization_cli.run_refusing_bad_policy(args.func, args, "guichet")
-

@@ -58,8 +58,13 @@ def run_eval(args) -> int:
         print(("\n" if number else "") + f"== {corpus}")
         print(format_report(scores, len(records)))
         ours = scores["ours"]
-        measured.append({"name": Path(corpus).name, "messages": len(records),
-                         "figures": {"recall": ours.group_recall(ours.gold), **ours.summary()}})
+        measured.append(
+            {
+                "name": Path(corpus).name,
+                "messages": len(records),
+                "figures": {"recall": ours.group_recall(ours.gold), **ours.summary()},
+            }
+        )
     # The transparency page shows the last measured figures (bot.compliance.measurements).
     from bot.compliance.measurements import record_redaction
 

@@ -55,7 +55,7 @@ def _python_at_least(minimum: tuple[int, int]) -> str | None:
             continue
         probe = subprocess.run(
             [path, "-c", "import sys; print(*sys.version_info[:2])"],
-                capture_output=True,
+            capture_output=True,
             text=True,
             check=False,
         )

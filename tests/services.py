@@ -32,8 +32,13 @@ def _pg_bin(program: str) -> str:
 def _as(user: str, *command: str, env: dict[str, str] | None = None) -> None:
     """Run a server command as its service account (the servers refuse to run as root)."""
     prefix = ["runuser", "-u", user, "--"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, "env", *[f"{k}={v}" for k, v in (env or {}).items()], *command],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    subprocess.run(
+        [*prefix, "env", *[f"{k}={v}" for k, v in (env or {}).items()], *command],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
 
 
 def _private_dir(owner: str) -> Path:
@@ -53,28 +58,52 @@ class Postgres:
         _as("postgres", _pg_bin("pg_ctl"), "-D", str(self.directory / "data"), "-w", *args)
 
     def start(self) -> None:
-        self._ctl("-l", str(self.directory / "server.log"), "-o",
-                  f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1", "start")
+        self._ctl(
+            "-l",
+            str(self.directory / "server.log"),
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "start",
+        )
 
     def stop(self) -> None:
         self._ctl("-m", "fast", "stop")
 
     @property
     def connection(self) -> dict:
-        return {"host": "127.0.0.1", "port": self.port, "user": "postgres",
-                "dbname": self.database}
+        return {"host": "127.0.0.1", "port": self.port, "user": "postgres", "dbname": self.database}
 
 
 @pytest.fixture
 def postgres() -> Iterator[Postgres]:
     """A PostgreSQL server of our own, with an empty database `guichet`."""
     server = Postgres(_private_dir("postgres"), free_port())
-    _as("postgres", _pg_bin("initdb"), "-D", str(server.directory / "data"), "-A", "trust",
-        "-U", "postgres", "-E", "UTF8", "--no-sync")
+    _as(
+        "postgres",
+        _pg_bin("initdb"),
+        "-D",
+        str(server.directory / "data"),
+        "-A",
+        "trust",
+        "-U",
+        "postgres",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
     server.start()
     try:
-        _as("postgres", _pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(server.port),
-            "-U", "postgres", server.database)
+        _as(
+            "postgres",
+            _pg_bin("createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(server.port),
+            "-U",
+            "postgres",
+            server.database,
+        )
         yield server
     finally:
         try:

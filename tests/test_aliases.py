@@ -13,16 +13,19 @@ from bot.server.locks import AtomicRedisLockStore
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize(("old_path", "cls"), [
-    ("bot.stores.RedactingSQLTrackerStore", RedactingSQLTrackerStore),
-    ("bot.brokers.RedactingSQLEventBroker", RedactingSQLEventBroker),
-    ("bot.brokers.RedactingPikaEventBroker", RedactingPikaEventBroker),
-    ("bot.locks.AtomicRedisLockStore", AtomicRedisLockStore),
-    ("bot.channels.GuardedRestInput", GuardedRestInput),
-    ("bot.channels.WidgetChannel", WidgetChannel),
-    ("bot.erasure.ErasureChannel", ErasureChannel),
-    ("bot.admin.AuditChannel", AuditChannel),
-])
+@pytest.mark.parametrize(
+    ("old_path", "cls"),
+    [
+        ("bot.stores.RedactingSQLTrackerStore", RedactingSQLTrackerStore),
+        ("bot.brokers.RedactingSQLEventBroker", RedactingSQLEventBroker),
+        ("bot.brokers.RedactingPikaEventBroker", RedactingPikaEventBroker),
+        ("bot.locks.AtomicRedisLockStore", AtomicRedisLockStore),
+        ("bot.channels.GuardedRestInput", GuardedRestInput),
+        ("bot.channels.WidgetChannel", WidgetChannel),
+        ("bot.erasure.ErasureChannel", ErasureChannel),
+        ("bot.admin.AuditChannel", AuditChannel),
+    ],
+)
 def test_old_module_path_loads_the_same_class(old_path, cls):
     """Rasa loads `type:` and channel names this way: the alias gives the very same class."""
     assert class_from_module_path(old_path) is cls

@@ -33,7 +33,13 @@ CONVERSATION = [
     "J'habite au 17 bis rue des Églantiers 29200 Brest, où faire la demande ?",
 ]
 CANARIES = [
-    "Maëlys", "Kerbrat", "Quéméner", NIR, IBAN, "06 71 82 93 04", "maelys.kerbrat",
+    "Maëlys",
+    "Kerbrat",
+    "Quéméner",
+    NIR,
+    IBAN,
+    "06 71 82 93 04",
+    "maelys.kerbrat",
     "Églantiers",
 ]
 POSTGRES = {"host": "127.0.0.1", "user": "postgres", "dbname": "test"}
@@ -73,7 +79,8 @@ def converse(assistant, sender: str) -> list[str]:
 
 def files_text(directory: Path) -> str:
     return "\n".join(
-        path.read_bytes().decode("utf-8", "replace") for path in directory.rglob("*")
+        path.read_bytes().decode("utf-8", "replace")
+        for path in directory.rglob("*")
         if path.is_file()
     )
 
@@ -89,8 +96,12 @@ def sqlite_rows(data_dir: Path) -> str:
     texts = []
     for database in data_dir.glob("*.db"):
         with sqlite3.connect(database) as connection:
-            tables = [name for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            ]
             texts.append(rows_text(connection, tables))
     return "\n".join(texts)
 
@@ -120,8 +131,11 @@ def test_http_erasure_removes_the_conversation_everywhere_and_returns_a_receipt(
     with sqlite3.connect(debug_assistant.data_dir / "guichet.db") as connection:
         left = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,))
         assert left.fetchone() == (0,)
-    (logged,) = [line for line in debug_assistant.output if "Privacy receipt: erasure" in line
-                 and receipt["conversation_reference"] in line]
+    (logged,) = [
+        line
+        for line in debug_assistant.output
+        if "Privacy receipt: erasure" in line and receipt["conversation_reference"] in line
+    ]
     assert sender not in logged
     assert debug_assistant.delete("/webhooks/erasure/conversations/guessable")[0] == 404
 

@@ -16,17 +16,51 @@ pytestmark = pytest.mark.unit
 CATALOGUE = Catalogue.load()
 MATCHER = CatalogueMatcher(CATALOGUE)
 REQUIRED_TOPICS = {
-    "cni", "passeport", "permis_conduire", "carte_grise", "acte_naissance", "casier_judiciaire",
-    "recensement_jdc", "listes_electorales", "procuration", "pacs", "mariage", "rsa",
-    "prime_activite", "aides_logement", "declaration_revenus", "carte_vitale",
-    "changement_adresse", "france_services", "franceconnect", "titre_sejour", "amendes",
-    "retraite", "acte_deces", "allo_service_public",
+    "cni",
+    "passeport",
+    "permis_conduire",
+    "carte_grise",
+    "acte_naissance",
+    "casier_judiciaire",
+    "recensement_jdc",
+    "listes_electorales",
+    "procuration",
+    "pacs",
+    "mariage",
+    "rsa",
+    "prime_activite",
+    "aides_logement",
+    "declaration_revenus",
+    "carte_vitale",
+    "changement_adresse",
+    "france_services",
+    "franceconnect",
+    "titre_sejour",
+    "amendes",
+    "retraite",
+    "acte_deces",
+    "allo_service_public",
     # Added with the catalogue's breadth (issue 13).
-    "allocations_familiales", "paje", "aah", "complementaire_sante_solidaire", "france_travail",
-    "declaration_naissance", "declaration_deces", "demarches_deces", "changement_nom_prenom",
-    "maprimerenov", "cheque_energie", "bourses_scolaires", "bourse_crous", "permis_construire",
-    "declaration_prealable", "carte_europeenne_assurance_maladie", "autorisation_sortie_territoire",
-    "carte_mobilite_inclusion", "logement_social", "certificat_situation_administrative",
+    "allocations_familiales",
+    "paje",
+    "aah",
+    "complementaire_sante_solidaire",
+    "france_travail",
+    "declaration_naissance",
+    "declaration_deces",
+    "demarches_deces",
+    "changement_nom_prenom",
+    "maprimerenov",
+    "cheque_energie",
+    "bourses_scolaires",
+    "bourse_crous",
+    "permis_construire",
+    "declaration_prealable",
+    "carte_europeenne_assurance_maladie",
+    "autorisation_sortie_territoire",
+    "carte_mobilite_inclusion",
+    "logement_social",
+    "certificat_situation_administrative",
 }
 SOCIAL_AIDS = {"rsa", "prime_activite", "aides_logement"}
 SUB_QUESTIONS = set(QUESTIONS) - {"summary"}
@@ -169,8 +203,15 @@ def test_cases_are_found_in_the_wording(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("age", "situation"), [(3, "child_under_15"), (14, "child_under_15"), (15, "minor_15_17"),
-                           (17, "minor_15_17"), (18, "adult"), (70, "adult")]
+    ("age", "situation"),
+    [
+        (3, "child_under_15"),
+        (14, "child_under_15"),
+        (15, "minor_15_17"),
+        (17, "minor_15_17"),
+        (18, "adult"),
+        (70, "adult"),
+    ],
 )
 def test_age_bands(age, situation):
     assert situation_for_age(age) == situation

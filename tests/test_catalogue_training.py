@@ -44,9 +44,25 @@ def nlu_model(knowledge, tmp_path_factory):
     (nlu / OUTPUT.name).write_text(generate(knowledge, nlu), encoding="utf-8")
     models = tmp_path_factory.mktemp("models")
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", str(nlu),
-         "--out", str(models), "--fixed-model-name", "fixture"],
-        cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=1200,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--config",
+            "config.yml",
+            "--nlu",
+            str(nlu),
+            "--out",
+            str(models),
+            "--fixed-model-name",
+            "fixture",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=1200,
     )
     return models / "fixture.tar.gz"
 

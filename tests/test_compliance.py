@@ -27,8 +27,13 @@ CITED_TEST = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
 def isolated(tmp_path, monkeypatch):
     """Measurements in a fresh data directory; the project's own configuration otherwise."""
     monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path / "var"))
-    for name in ("GUICHET_RETENTION", "GUICHET_ENDPOINTS", "GUICHET_ADMINISTRATION",
-                 "GUICHET_COMPLIANCE_TEMPLATES", "GUICHET_REDACTION_POLICY"):
+    for name in (
+        "GUICHET_RETENTION",
+        "GUICHET_ENDPOINTS",
+        "GUICHET_ADMINISTRATION",
+        "GUICHET_COMPLIANCE_TEMPLATES",
+        "GUICHET_REDACTION_POLICY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -52,9 +57,13 @@ def test_compliance_writes_every_document_in_markdown_and_html(tmp_path):
             assert text.startswith("<!DOCTYPE html>") and '<html lang="fr">' in text
             assert "<table>" in text
     dpia = written["aipd.md"]
-    for part in ("## 1. Étude du contexte", "## 2. Étude des principes fondamentaux",
-                 "## 3. Étude des risques", "## 4. Validation",
-                 "## 5. Ce que l'administration doit encore compléter"):
+    for part in (
+        "## 1. Étude du contexte",
+        "## 2. Étude des principes fondamentaux",
+        "## 3. Étude des risques",
+        "## 4. Validation",
+        "## 5. Ce que l'administration doit encore compléter",
+    ):
         assert part in dpia
     # Placeholders are text in the HTML, not swallowed as unknown tags.
     assert "&lt;PERSON_1&gt;" in written["aipd.html"]
@@ -102,8 +111,12 @@ def test_the_administrations_file_fills_the_blanks(tmp_path, monkeypatch):
     monkeypatch.setenv("GUICHET_ADMINISTRATION", str(filled))
     written = documents(tmp_path / "out")
     assert "Nom de l'administration" not in facts.administration()["to_fill"]
-    for name in ("registre-des-traitements.md", "aipd.md", "notice-algorithme.md",
-                 "ai-act-article-50.md"):
+    for name in (
+        "registre-des-traitements.md",
+        "aipd.md",
+        "notice-algorithme.md",
+        "ai-act-article-50.md",
+    ):
         assert "Mairie de Trifouilly" in written[name], name
     part5 = written["aipd.md"].split("## 5.")[1]
     assert "Nom de l'administration" not in part5 and "Adresse postale" in part5
@@ -115,8 +128,9 @@ def test_templates_are_data_files_an_administration_can_reword(tmp_path, monkeyp
     shutil.copytree(render.DEFAULT_TEMPLATES, templates)
     path = templates / "ai-act-article-50.md.j2"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("## Texte présenté à l'usager", "## Texte affiché en mairie"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("## Texte présenté à l'usager", "## Texte affiché en mairie"), encoding="utf-8"
+    )
     monkeypatch.setenv("GUICHET_COMPLIANCE_TEMPLATES", str(templates))
     written = documents(tmp_path / "out")
     assert "## Texte affiché en mairie" in written["ai-act-article-50.md"]
@@ -131,14 +145,16 @@ def test_every_cited_test_exists():
         for match in CITED_TEST.finditer(path.read_text(encoding="utf-8"))
     }
     assert len(cited) > 20
-    missing = [f"{file}::{name}" for file, name in sorted(cited)
-               if not (PROJECT_ROOT / file).is_file()
-               or f"def {name}(" not in (PROJECT_ROOT / file).read_text(encoding="utf-8")]
+    missing = [
+        f"{file}::{name}"
+        for file, name in sorted(cited)
+        if not (PROJECT_ROOT / file).is_file()
+        or f"def {name}(" not in (PROJECT_ROOT / file).read_text(encoding="utf-8")
+    ]
     assert missing == []
 
 
-def test_the_page_reads_the_last_measurements_and_says_when_there_are_none(tmp_path,
-                                                                           monkeypatch):
+def test_the_page_reads_the_last_measurements_and_says_when_there_are_none(tmp_path, monkeypatch):
     page = page_text(facts.gather())
     assert "Efficacité du masquage : pas encore mesurée" in page
     assert "Qualité de compréhension : pas encore mesurée" in page
@@ -150,8 +166,10 @@ def test_the_page_reads_the_last_measurements_and_says_when_there_are_none(tmp_p
     recorded = measurements.latest("redaction")
     recall = recorded["corpora"][0]["figures"]["recall"]
     assert recorded["corpora"][0]["messages"] == 30 and 0 < recall <= 1
-    outcomes = [Outcome("q1", ("passeport",), "passeport", (), None, "cost"),
-                Outcome("q2", ("out_of_scope",), "cni", (), None, None)]
+    outcomes = [
+        Outcome("q1", ("passeport",), "passeport", (), None, "cost"),
+        Outcome("q2", ("out_of_scope",), "cni", (), None, None),
+    ]
     measurements.record("dialogue", summarise(outcomes))
 
     gathered = facts.gather()

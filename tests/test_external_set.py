@@ -26,11 +26,30 @@ EXTERNAL = ROOT / "tests" / "external" / "official_questions.yml"
 NLU_DIR = ROOT / "data" / "nlu"
 # The procedures of the catalogue before the set was written: most questions are about them.
 ORIGINAL_24 = {
-    "cni", "passeport", "permis_conduire", "carte_grise", "acte_naissance", "acte_deces",
-    "casier_judiciaire", "recensement_jdc", "listes_electorales", "procuration", "pacs",
-    "mariage", "rsa", "prime_activite", "aides_logement", "declaration_revenus", "carte_vitale",
-    "changement_adresse", "france_services", "franceconnect", "titre_sejour", "amendes",
-    "retraite", "allo_service_public",
+    "cni",
+    "passeport",
+    "permis_conduire",
+    "carte_grise",
+    "acte_naissance",
+    "acte_deces",
+    "casier_judiciaire",
+    "recensement_jdc",
+    "listes_electorales",
+    "procuration",
+    "pacs",
+    "mariage",
+    "rsa",
+    "prime_activite",
+    "aides_logement",
+    "declaration_revenus",
+    "carte_vitale",
+    "changement_adresse",
+    "france_services",
+    "franceconnect",
+    "titre_sejour",
+    "amendes",
+    "retraite",
+    "allo_service_public",
 }
 
 QUESTION_KINDS = {"summary", "where", "cost", "documents", "delay", "validity", "conditions", "faq"}
@@ -66,8 +85,14 @@ def training_phrasings() -> set[str]:
     for procedure in CATALOGUE.procedures.values():
         questions = [text for texts in procedure.questions.values() for text in texts]
         faq = [text for entry in procedure.faq for text in entry.phrasings]
-        for text in (procedure.title, *procedure.aliases, *procedure.situations, *questions,
-                     *faq, *procedure.not_about):
+        for text in (
+            procedure.title,
+            *procedure.aliases,
+            *procedure.situations,
+            *questions,
+            *faq,
+            *procedure.not_about,
+        ):
             phrasings.add(normalise(text))
     phrasings.discard("")
     return phrasings
@@ -109,7 +134,8 @@ def test_no_item_appears_in_training_data_or_catalogue():
         if text in phrasings:
             leaks.append(item["text"])
         elif len(text.split()) >= MIN_WORDS_FOR_CONTAINMENT and any(
-                f" {text} " in f" {phrasing} " for phrasing in phrasings):
+            f" {text} " in f" {phrasing} " for phrasing in phrasings
+        ):
             leaks.append(item["text"])
     assert leaks == [], "external questions must never be used for training"
 

@@ -34,12 +34,17 @@ DELIVERY_DEADLINE_SECONDS = 120
 
 def write_endpoints(directory: Path, tracker_store: dict, event_broker: dict) -> Path:
     path = directory / "endpoints.faults.yml"
-    path.write_text(yaml.safe_dump({
-        "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},  # the launcher sets it
-        "lock_store": {"type": "in_memory"},
-        "tracker_store": tracker_store,
-        "event_broker": event_broker,
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},  # the launcher sets it
+                "lock_store": {"type": "in_memory"},
+                "tracker_store": tracker_store,
+                "event_broker": event_broker,
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -64,8 +69,9 @@ def wait_for_queued(data_dir: Path, queue_prefix: str) -> dict[str, int]:
         time.sleep(0.5)
 
 
-def converse_through_an_outage(tmp_path: Path, tracker_store: dict, event_broker: dict,
-                               service, queue_prefix: str) -> tuple[str, str, Path]:
+def converse_through_an_outage(
+    tmp_path: Path, tracker_store: dict, event_broker: dict, service, queue_prefix: str
+) -> tuple[str, str, Path]:
     """Run the assistant on these endpoints; talk, stop `service`, talk, start it again,
     talk. Check the answers kept their context, the events were queued under `queue_prefix`
     during the outage and both warnings were logged; return sender, log and data dir."""
@@ -109,16 +115,25 @@ def assert_stored_once_in_order(events: list[dict]) -> None:
 
 def same_events(analytics: list[dict], events: list[dict]) -> bool:
     return sorted((a["event"], a["timestamp"]) for a in analytics) == sorted(
-        (e["event"], e["timestamp"]) for e in events)
+        (e["event"], e["timestamp"]) for e in events
+    )
 
 
 def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, postgres):  # noqa: F811
-    database = {"dialect": "postgresql", "url": "127.0.0.1", "port": postgres.port,
-                "db": postgres.database, "username": "postgres", "password": ""}
+    database = {
+        "dialect": "postgresql",
+        "url": "127.0.0.1",
+        "port": postgres.port,
+        "db": postgres.database,
+        "username": "postgres",
+        "password": "",
+    }
     sender, log, data_dir = converse_through_an_outage(
-        tmp_path, {"type": "bot.privacy.store.RedactingSQLTrackerStore", **database},
+        tmp_path,
+        {"type": "bot.privacy.store.RedactingSQLTrackerStore", **database},
         {"type": "bot.privacy.brokers.RedactingSQLEventBroker", **database},
-        postgres, "tracker store",
+        postgres,
+        "tracker store",
     )
     with psycopg2.connect(**postgres.connection) as connection:
         cursor = connection.cursor()
@@ -137,19 +152,35 @@ def test_postgresql_outage_loses_nothing_and_writes_no_personal_data(tmp_path, p
 
 def test_rabbitmq_outage_loses_nothing_and_writes_no_personal_data(tmp_path, rabbitmq):  # noqa: F811
     sender, log, data_dir = converse_through_an_outage(
-        tmp_path, {"type": "bot.privacy.store.RedactingSQLTrackerStore", "dialect": "sqlite",
-                   "db": "guichet.db"},
-        {"type": "bot.privacy.brokers.RedactingPikaEventBroker", "url": "127.0.0.1",
-         "port": rabbitmq.port, "username": "guest", "password": "guest", "queues": [QUEUE]},
-        rabbitmq, "rabbitmq",
+        tmp_path,
+        {
+            "type": "bot.privacy.store.RedactingSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": "guichet.db",
+        },
+        {
+            "type": "bot.privacy.brokers.RedactingPikaEventBroker",
+            "url": "127.0.0.1",
+            "port": rabbitmq.port,
+            "username": "guest",
+            "password": "guest",
+            "queues": [QUEUE],
+        },
+        rabbitmq,
+        "rabbitmq",
     )
     with sqlite3.connect(data_dir / "guichet.db") as connection:
-        tracker_events = [json.loads(data) for (data,) in connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+        tracker_events = [
+            json.loads(data)
+            for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+            )
+        ]
     connection.close()
     assert_stored_once_in_order(tracker_events)
-    messages = asyncio.run(drain_queue(
-        aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{rabbitmq.port}/"), QUEUE))
+    messages = asyncio.run(
+        drain_queue(aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{rabbitmq.port}/"), QUEUE)
+    )
     published = [json.loads(message.body) for message in messages]
     # At least once, de-duplicated by event id: exactly the events stored, each once.
     unique = {event["event_id"]: event for event in published}

@@ -51,27 +51,36 @@ REFUSED = [
     pytest.param(message(""), 400, citizen_text("error_empty"), id="empty"),
     pytest.param(message(" \t\n\u00a0 "), 400, citizen_text("error_empty"), id="whitespace"),
     pytest.param(message("bon\x00jour"), 400, UNREADABLE, id="NUL-byte"),
-    pytest.param(b'{"sender": "abc", "message": "\xff\xfe caf\xe9"}', 400, UNREADABLE,
-                 id="invalid-UTF-8"),
-    pytest.param(b'{"sender": "abc", "message": "\\ud800"}', 400, UNREADABLE,
-                 id="lone-surrogate"),
+    pytest.param(
+        b'{"sender": "abc", "message": "\xff\xfe caf\xe9"}', 400, UNREADABLE, id="invalid-UTF-8"
+    ),
+    pytest.param(b'{"sender": "abc", "message": "\\ud800"}', 400, UNREADABLE, id="lone-surrogate"),
     pytest.param(b"[" * 100_000 + b"]" * 100_000, 413, TOO_LONG, id="nested-100k-levels"),
-    pytest.param(b'{"sender": "abc", "message": ' + b"[" * 15_000 + b"]" * 15_000 + b"}", 400,
-                 UNREADABLE, id="nested-15k-levels"),  # RecursionError in the JSON parser
+    pytest.param(
+        b'{"sender": "abc", "message": ' + b"[" * 15_000 + b"]" * 15_000 + b"}",
+        400,
+        UNREADABLE,
+        id="nested-15k-levels",
+    ),  # RecursionError in the JSON parser
     pytest.param(b"not json", 400, UNREADABLE, id="not-JSON"),
     pytest.param(b"", 400, UNREADABLE, id="no-body"),
     pytest.param(b'["abc", "bonjour"]', 400, UNREADABLE, id="list"),
     pytest.param(b"42", 400, UNREADABLE, id="number"),
     pytest.param(b"null", 400, UNREADABLE, id="null"),
-    pytest.param(b'{"sender": "abc", "message": {"text": "bonjour"}}', 400, UNREADABLE,
-                 id="message-dict"),
+    pytest.param(
+        b'{"sender": "abc", "message": {"text": "bonjour"}}', 400, UNREADABLE, id="message-dict"
+    ),
     pytest.param(b'{"sender": "abc", "message": 12}', 400, UNREADABLE, id="message-number"),
     pytest.param(b'{"sender": 12, "message": "bonjour"}', 400, UNREADABLE, id="sender-int"),
     pytest.param(b'{"message": "bonjour"}', 400, UNREADABLE, id="no-sender"),
     pytest.param(message("bonjour", "x" * 10_000), 400, UNREADABLE, id="sender-10k"),
     pytest.param(message("bonjour", "a\nb"), 400, UNREADABLE, id="sender-newline"),
-    pytest.param(b'{"sender": "abc", "message": "bonjour", "metadata": [1]}', 400, UNREADABLE,
-                 id="metadata-list"),
+    pytest.param(
+        b'{"sender": "abc", "message": "bonjour", "metadata": [1]}',
+        400,
+        UNREADABLE,
+        id="metadata-list",
+    ),
 ]
 
 
@@ -83,11 +92,14 @@ def test_hostile_bodies_get_a_clear_json_error(guarded_assistant, body, status, 
     assert json.loads(answer)["message"] == text
 
 
-@pytest.mark.parametrize("path", [
-    WEBHOOK + "?q=" + "a" * 10_000,
-    "/webhooks/" + "a" * 10_000,
-    "/webhooks/rest/webhook/" + "%2e%2e/" * 2_000,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        WEBHOOK + "?q=" + "a" * 10_000,
+        "/webhooks/" + "a" * 10_000,
+        "/webhooks/rest/webhook/" + "%2e%2e/" * 2_000,
+    ],
+)
 def test_10k_character_paths_and_query_strings_get_a_4xx(guarded_assistant, path):
     status, _, _ = guarded_assistant.exchange("POST", path, message("bonjour"), client(2))
     assert 400 <= status < 500
@@ -105,7 +117,7 @@ SQL_INJECTIONS = [
     "'; DROP TABLE events; --",
     "1' OR '1'='1",
     "Robert'); DROP TABLE analytics_events;--",
-    "passeport\" UNION SELECT sender_id, data FROM events --",
+    'passeport" UNION SELECT sender_id, data FROM events --',
 ]
 
 
@@ -148,8 +160,9 @@ def test_10000_distinct_senders_keep_memory_bounded_and_the_server_up(guarded_as
     before = rss_kib(server)
 
     def one(number: int) -> tuple[int, str | None]:
-        status, headers, _ = post(guarded_assistant, message("Bonjour", f"flood-{number}"),
-                                  address=10)
+        status, headers, _ = post(
+            guarded_assistant, message("Bonjour", f"flood-{number}"), address=10
+        )
         return status, headers["Retry-After"]
 
     started = time.monotonic()
@@ -157,12 +170,15 @@ def test_10000_distinct_senders_keep_memory_bounded_and_the_server_up(guarded_as
         answers = list(pool.map(one, range(SENDERS)))
     after = rss_kib(server)
     statuses = [status for status, _ in answers]
-    print(f"\n{SENDERS} senders in {time.monotonic() - started:.0f} s: "
-          f"{statuses.count(200)} answered, {statuses.count(429)} refused with 429; "
-          f"Rasa server RSS {before / 1024:.0f} MB before, {after / 1024:.0f} MB after")
+    print(
+        f"\n{SENDERS} senders in {time.monotonic() - started:.0f} s: "
+        f"{statuses.count(200)} answered, {statuses.count(429)} refused with 429; "
+        f"Rasa server RSS {before / 1024:.0f} MB before, {after / 1024:.0f} MB after"
+    )
     assert set(statuses) == {200, 429}
     assert statuses.count(200) >= PER_IP
     assert all(int(wait) >= 1 for status, wait in answers if status == 429)
     assert after - before < RSS_GROWTH_LIMIT_KIB
-    assert "86 €" in guarded_assistant.say(uuid.uuid4().hex, "Combien coûte un passeport ?",
-                                           client(20))
+    assert "86 €" in guarded_assistant.say(
+        uuid.uuid4().hex, "Combien coûte un passeport ?", client(20)
+    )

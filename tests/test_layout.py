@@ -13,8 +13,15 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = [
-    "anonymization", "anonymization.redactor", "bot.privacy.store", "bot.privacy.brokers",
-    "bot.server.channels", "bot.server.erasure", "bot.server.admin", "bot.server.locks", "actions",
+    "anonymization",
+    "anonymization.redactor",
+    "bot.privacy.store",
+    "bot.privacy.brokers",
+    "bot.server.channels",
+    "bot.server.erasure",
+    "bot.server.admin",
+    "bot.server.locks",
+    "actions",
     "bot.tools.inprocess",
 ]
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]
@@ -40,8 +47,14 @@ print(json.dumps({{
 
 @pytest.fixture(scope="module")
 def imported() -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          cwd=ROOT, check=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -57,10 +57,15 @@ def test_a_local_file_extends_the_national_entry_and_wins(knowledge):
 
 @pytest.mark.unit
 def test_a_local_only_procedure_says_whose_it_is(knowledge):
-    entry = {**LOCAL_CNI, "id": "piscine_municipale", "title": "Piscine municipale",
-             "aliases": ["piscine municipale"], "situations": ["je veux apprendre à nager"],
-             "summary": "La piscine de Testville est ouverte tous les jours.",
-             "answers": {"cost": "L'entrée coûte 3 €."}}
+    entry = {
+        **LOCAL_CNI,
+        "id": "piscine_municipale",
+        "title": "Piscine municipale",
+        "aliases": ["piscine municipale"],
+        "situations": ["je veux apprendre à nager"],
+        "summary": "La piscine de Testville est ouverte tous les jours.",
+        "answers": {"cost": "L'entrée coûte 3 €."},
+    }
     _write_local(knowledge, "piscine.yml", entry)
     piscine = Catalogue.load(knowledge).procedures["piscine_municipale"]
     assert render_answer(piscine, "summary").startswith(f"{OWNER} : La piscine")
@@ -80,8 +85,10 @@ def test_the_shipped_example_commune_is_local_and_clearly_fictitious():
     assert {p.id for p in local} >= {"horaires_mairie", "inscription_scolaire"}
     for procedure in local:
         assert "fictive" in procedure.local.owner
-        assert all(source.url.startswith("https://www.villefictive.example/")
-                   for source in procedure.local.sources)
+        assert all(
+            source.url.startswith("https://www.villefictive.example/")
+            for source in procedure.local.sources
+        )
 
 
 @pytest.mark.services

@@ -27,8 +27,10 @@ def redis_endpoint(key_prefix: str) -> EndpointConfig:
         return os.environ.get(name, LOCAL_SERVICES[name])
 
     return EndpointConfig(
-        url=setting("GUICHET_REDIS_HOST"), port=int(setting("GUICHET_REDIS_PORT")),
-        db=int(setting("GUICHET_REDIS_DB")), password=setting("GUICHET_REDIS_PASSWORD") or None,
+        url=setting("GUICHET_REDIS_HOST"),
+        port=int(setting("GUICHET_REDIS_PORT")),
+        db=int(setting("GUICHET_REDIS_DB")),
+        password=setting("GUICHET_REDIS_PASSWORD") or None,
         key_prefix=key_prefix,
     )
 
@@ -52,8 +54,11 @@ def test_tickets_are_issued_in_order_in_rasas_own_format(endpoint):
     conversation = "conversation/é 1"  # any sender id: slashes, accents, spaces
     assert [store.issue_ticket(conversation) for _ in range(3)] == [0, 1, 2]
     rasa = RedisLockStore(
-        host=endpoint.url, port=endpoint.kwargs["port"], db=endpoint.kwargs["db"],
-        password=endpoint.kwargs["password"], key_prefix=endpoint.kwargs["key_prefix"],
+        host=endpoint.url,
+        port=endpoint.kwargs["port"],
+        db=endpoint.kwargs["db"],
+        password=endpoint.kwargs["password"],
+        key_prefix=endpoint.kwargs["key_prefix"],
     )
     lock = rasa.get_lock(conversation)
     assert lock.conversation_id == conversation

@@ -35,14 +35,29 @@ def test_held_out_set_shares_no_example_with_training():
 
 def test_intent_macro_f1_on_held_out_set(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "tests/nlu_test.yml",
-         "--model", str(MODEL), "--out", str(tmp_path)],
-        cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "nlu",
+            "--nlu",
+            "tests/nlu_test.yml",
+            "--model",
+            str(MODEL),
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=900,
     )
     report = json.loads((tmp_path / "intent_report.json").read_text())
     averages = ("macro avg", "weighted avg", "micro avg")
     per_intent = {
-        name: scores["f1-score"] for name, scores in report.items()
+        name: scores["f1-score"]
+        for name, scores in report.items()
         if isinstance(scores, dict) and name not in averages
     }
     print("intent F1:", json.dumps(per_intent, indent=1, sort_keys=True))

@@ -18,7 +18,12 @@ def test_message_arguments_and_traceback_are_redacted():
         raise ValueError(f"no slot for {PHONE}")
     except ValueError:
         record = logging.getLogger("sanic.error").makeRecord(
-            "sanic.error", logging.ERROR, __file__, 1, "user said %r", (f"je suis {NAME}",),
+            "sanic.error",
+            logging.ERROR,
+            __file__,
+            1,
+            "user said %r",
+            (f"je suis {NAME}",),
             exc_info=sys.exc_info(),
         )
     RedactingFilter(LogRedactor()).filter(record)

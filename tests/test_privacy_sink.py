@@ -37,8 +37,13 @@ def sink(tmp_path) -> RedactingSQLEventBroker:
 @pytest.fixture
 def store(tmp_path, redactor, sink) -> RedactingSQLTrackerStore:
     return RedactingSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "guichet.db"), redactor=redactor,
-        event_broker=sink, retention=RETENTION, purge_in_background=False,
+        domain=DOMAIN,
+        dialect="sqlite",
+        db=str(tmp_path / "guichet.db"),
+        redactor=redactor,
+        event_broker=sink,
+        retention=RETENTION,
+        purge_in_background=False,
     )
 
 
@@ -128,9 +133,7 @@ def test_audit_report_export_and_scan(store, sink, redactor):
     figures = audit.compute_figures(sink)
     assert figures.conversations == 1 and figures.intents == {"ask_cost": 1}
     assert figures.detections == {"PERSON": 1, "PHONE_NUMBER": 1}
-    assert list(figures.sources) == [
-        "https://www.service-public.fr/particuliers/vosdroits/F21089"
-    ]
+    assert list(figures.sources) == ["https://www.service-public.fr/particuliers/vosdroits/F21089"]
     page = render_report(figures, "1970-01-01")
     assert page.count("data:image/png;base64,") == 5 and NAME not in page
     (line,) = audit.export_conversations(sink)
@@ -142,8 +145,14 @@ def test_audit_report_export_and_scan(store, sink, redactor):
 
 def test_scan_lists_residual_personal_data_masked(store, redactor):
     with store.session_scope() as session:
-        session.add(store.SQLEvent(sender_id="legacy", type_name="user", timestamp=1.0,
-                                   data=json.dumps({"text": f"appelez le {PHONE}"})))
+        session.add(
+            store.SQLEvent(
+                sender_id="legacy",
+                type_name="user",
+                timestamp=1.0,
+                data=json.dumps({"text": f"appelez le {PHONE}"}),
+            )
+        )
         session.commit()
     (candidate,) = audit.scan(store, redactor)
     assert "PHONE_NUMBER" in candidate and PHONE not in candidate
@@ -153,34 +162,61 @@ def test_scan_ignores_the_stores_own_identifiers(store, redactor):
     """Random ids may look like an IBAN; only fields that can hold citizen text are scanned."""
     iban_shaped = "FR7630006000011234567890189"
     with store.session_scope() as session:
-        session.add(store.SQLEvent(
-            sender_id="ids", type_name="user", timestamp=1.0,
-            data=json.dumps({"text": "bonjour", "message_id": iban_shaped,
-                             "parse_data": {"text": "bonjour", "message_id": iban_shaped}}),
-        ))
+        session.add(
+            store.SQLEvent(
+                sender_id="ids",
+                type_name="user",
+                timestamp=1.0,
+                data=json.dumps(
+                    {
+                        "text": "bonjour",
+                        "message_id": iban_shaped,
+                        "parse_data": {"text": "bonjour", "message_id": iban_shaped},
+                    }
+                ),
+            )
+        )
         session.commit()
     assert list(audit.scan(store, redactor)) == []
     with store.session_scope() as session:
-        session.add(store.SQLEvent(sender_id="ids", type_name="user", timestamp=2.0,
-                                   data=json.dumps({"text": f"mon iban {iban_shaped}"})))
+        session.add(
+            store.SQLEvent(
+                sender_id="ids",
+                type_name="user",
+                timestamp=2.0,
+                data=json.dumps({"text": f"mon iban {iban_shaped}"}),
+            )
+        )
         session.commit()
     (candidate,) = audit.scan(store, redactor)
     assert "IBAN_CODE" in candidate and iban_shaped not in candidate
 
 
-def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,
-                                                                   monkeypatch):
+def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor, monkeypatch):
     """The process died after the sink's database took a queued batch and before the
     outbox dropped it: on restart the batch comes again, followed by a later event."""
     monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
     sink = RedactingSQLEventBroker(db=str(tmp_path / "analytics.db"))
     store = RedactingSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "guichet.db"), redactor=redactor,
-        event_broker=sink, retention=RETENTION, purge_in_background=False,
+        domain=DOMAIN,
+        dialect="sqlite",
+        db=str(tmp_path / "guichet.db"),
+        redactor=redactor,
+        event_broker=sink,
+        retention=RETENTION,
+        purge_in_background=False,
     )
     converse(store, "s1")
-    columns = ("conversation", "timestamp", "type_name", "intent_name", "action_name",
-               "detections", "redaction_failures", "data")
+    columns = (
+        "conversation",
+        "timestamp",
+        "type_name",
+        "intent_name",
+        "action_name",
+        "detections",
+        "redaction_failures",
+        "data",
+    )
     delivered = [{column: getattr(row, column) for column in columns} for row in sink_rows(sink)]
     later = {**delivered[-1], "timestamp": 2e9, "data": json.dumps({"event": "action"})}
     sink.outbox.put([*delivered, later], key=delivered[0]["conversation"])

@@ -68,10 +68,12 @@ def test_install_is_idempotent():
     from rasa.shared.core.events import Event
 
     rasa_compat.install()
-    patched = (SpacyNLP._doc_for_text, RemoteAction._validate_action_result,
-               Event.resolve_by_type)
+    patched = (SpacyNLP._doc_for_text, RemoteAction._validate_action_result, Event.resolve_by_type)
     rasa_compat.install()
-    assert (SpacyNLP._doc_for_text, RemoteAction._validate_action_result,
-            Event.resolve_by_type) == patched
+    assert (
+        SpacyNLP._doc_for_text,
+        RemoteAction._validate_action_result,
+        Event.resolve_by_type,
+    ) == patched
     for method in patched:  # one layer over Rasa's own, not two
         assert not hasattr(method.__wrapped__, "__wrapped__")

@@ -82,7 +82,11 @@ def test_port_in_use_gives_one_line_error(tmp_path):
         env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path))
         result = subprocess.run(
             [*GUICHET, "run", "--port", str(port), "--actions-port", str(free_port())],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

@@ -30,7 +30,8 @@ ALLOWED_ORIGIN = GUARDED_ENV["GUICHET_CORS_ORIGINS"]
 RECOVERY_TIMEOUT_SECONDS = 120
 # Questions that need the action server, with the canaries of test_canary in them.
 FAULT_MESSAGES = [
-    "Je m'appelle Maëlys Kerbrat-Quéméner, quels documents faut-il ?", *CONVERSATION[2:],
+    "Je m'appelle Maëlys Kerbrat-Quéméner, quels documents faut-il ?",
+    *CONVERSATION[2:],
 ]
 
 
@@ -62,14 +63,20 @@ def until_refused(send_one, limit: int, accepted_status: int):
 def test_rate_limit_per_sender_answers_429_with_retry_after_in_french(guarded_assistant):
     sender, limit = uuid.uuid4().hex, int(GUARDED_ENV["GUICHET_RATE_LIMIT_PER_SENDER"])
     addresses = iter(range(10, 10 + 3 * limit))  # a new address each time: the sender counts
-    accepted, headers, refusal = until_refused(lambda: send(
-        guarded_assistant, {"sender": sender, "message": "merci"}, client(next(addresses))
-    ), limit, 200)
+    accepted, headers, refusal = until_refused(
+        lambda: send(
+            guarded_assistant, {"sender": sender, "message": "merci"}, client(next(addresses))
+        ),
+        limit,
+        200,
+    )
     assert accepted >= limit
     wait = int(headers["Retry-After"])
     assert wait >= 1
-    assert refusal == {"error": "too_many_requests",
-                       "message": citizen_text("error_too_many", retry_after=wait)}
+    assert refusal == {
+        "error": "too_many_requests",
+        "message": citizen_text("error_too_many", retry_after=wait),
+    }
     assert guarded_assistant.say(uuid.uuid4().hex, "merci", client(10)), "other senders go on"
 
 
@@ -108,16 +115,27 @@ def test_rasa_http_api_is_on_only_with_the_token(guarded_assistant, assistant):
     assert assistant.exchange("GET", "/status")[0] == 404, "no token: no API at all"
 
 
-@pytest.mark.parametrize(("origin", "allowed"), [
-    (ALLOWED_ORIGIN, True), ("https://evil.example", False), ("null", False),
-])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (ALLOWED_ORIGIN, True),
+        ("https://evil.example", False),
+        ("null", False),
+    ],
+)
 def test_cors_allows_only_the_configured_origins(guarded_assistant, origin, allowed):
-    preflight = {"Origin": origin, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"}
+    preflight = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     _, headers, _ = guarded_assistant.exchange("OPTIONS", WEBHOOK, headers=preflight)
     assert (headers["Access-Control-Allow-Origin"] == origin) is allowed
-    _, headers, _ = send(guarded_assistant, {"sender": uuid.uuid4().hex, "message": "merci"},
-                         {"Origin": origin, **client(6)})
+    _, headers, _ = send(
+        guarded_assistant,
+        {"sender": uuid.uuid4().hex, "message": "merci"},
+        {"Origin": origin, **client(6)},
+    )
     assert (headers["Access-Control-Allow-Origin"] == origin) is allowed
 
 

@@ -59,8 +59,14 @@ def test_spacy_docs_without_ner_are_identical_for_every_other_component():
     def features(doc_for_text) -> list:
         docs = [doc_for_text(nlp, model, text) for text in nlu_texts(40)]
         return [
-            ([(t.text, t.idx, t.lemma_, t.pos_, t.tag_, t.is_stop, t.vector.tolist())
-              for t in doc], doc.vector.tolist(), [sent.start for sent in doc.sents])
+            (
+                [
+                    (t.text, t.idx, t.lemma_, t.pos_, t.tag_, t.is_stop, t.vector.tolist())
+                    for t in doc
+                ],
+                doc.vector.tolist(),
+                [sent.start for sent in doc.sents],
+            )
             for doc in docs
         ]
 
@@ -69,8 +75,10 @@ def test_spacy_docs_without_ner_are_identical_for_every_other_component():
 
 RESPONSES = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "procedure", "value": "passeport"}],
-     "responses": [{"text": "Bonjour", "buttons": [{"title": "Oui", "payload": "/affirm"}]}]},
+    {
+        "events": [{"event": "slot", "name": "procedure", "value": "passeport"}],
+        "responses": [{"text": "Bonjour", "buttons": [{"title": "Oui", "payload": "/affirm"}]}],
+    },
     {},
     {"events": "not a list"},
     {"responses": [{"text": 3}], "events": []},

@@ -33,7 +33,10 @@ def database(tmp_path):
 
 def make_store(database, redactor) -> RedactingSQLTrackerStore:
     return RedactingSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", db=str(database), redactor=redactor,
+        domain=DOMAIN,
+        dialect="sqlite",
+        db=str(database),
+        redactor=redactor,
         purge_in_background=False,
     )
 
@@ -43,8 +46,11 @@ def user_message(text: str, **entities) -> UserUttered:
         text,
         intent={"name": "ask_cost", "confidence": 0.9},
         entities=[{"entity": k, "value": v, "start": 0, "end": 1} for k, v in entities.items()],
-        parse_data={"text": text, "intent": {"name": "ask_cost", "confidence": 0.9},
-                    "entities": [{"entity": "procedure", "value": "passeport"}]},
+        parse_data={
+            "text": text,
+            "intent": {"name": "ask_cost", "confidence": 0.9},
+            "entities": [{"entity": "procedure", "value": "passeport"}],
+        },
         metadata={"ip": "203.0.113.7", "user_agent": "Mozilla/5.0"},
     )
 
@@ -65,13 +71,17 @@ def stored_text(database) -> str:
 
 def test_text_parse_data_entities_slots_and_metadata_are_redacted(database, redactor):
     store = make_store(database, redactor)
-    save(store, "c1", [
-        ActionExecuted("action_listen"),
-        user_message(f"je suis {NAME}, tel {PHONE}, combien coûte un passeport ?", person=NAME),
-        SlotSet("procedure", "passeport"),
-        SlotSet("question", f"rappeler {NAME}"),
-        BotUttered("Le passeport coûte 86 € pour un adulte."),
-    ])
+    save(
+        store,
+        "c1",
+        [
+            ActionExecuted("action_listen"),
+            user_message(f"je suis {NAME}, tel {PHONE}, combien coûte un passeport ?", person=NAME),
+            SlotSet("procedure", "passeport"),
+            SlotSet("question", f"rappeler {NAME}"),
+            BotUttered("Le passeport coûte 86 € pour un adulte."),
+        ],
+    )
     text = stored_text(database)
     for raw in (NAME, "Dupontel", PHONE, "203.0.113.7", "Mozilla"):
         assert raw not in text
@@ -80,10 +90,15 @@ def test_text_parse_data_entities_slots_and_metadata_are_redacted(database, reda
 
 
 def test_conversation_survives_a_restart(database, redactor):
-    save(make_store(database, redactor), "c2", [
-        ActionExecuted("action_listen"), user_message("combien coûte un passeport ?"),
-        SlotSet("procedure", "passeport"),
-    ])
+    save(
+        make_store(database, redactor),
+        "c2",
+        [
+            ActionExecuted("action_listen"),
+            user_message("combien coûte un passeport ?"),
+            SlotSet("procedure", "passeport"),
+        ],
+    )
     restarted = make_store(database, redactor)
     tracker = asyncio.run(restarted.retrieve("c2"))
     assert tracker.get_slot("procedure") == "passeport"
@@ -172,9 +187,7 @@ def test_a_tracker_the_store_did_not_build_is_counted_in_the_database(database, 
     elsewhere.update(user_message("merci"))
     asyncio.run(store.save(elsewhere))
     events = asyncio.run(make_store(database, redactor).retrieve("c7")).events
-    assert [event.type_name for event in events] == [
-        "action", "user", "bot", "action", "user"
-    ]
+    assert [event.type_name for event in events] == ["action", "user", "bot", "action", "user"]
 
 
 def test_erasure_then_a_new_turn_starts_from_nothing(database, redactor):
@@ -188,8 +201,7 @@ def test_erasure_then_a_new_turn_starts_from_nothing(database, redactor):
     assert NAME not in stored_text(database)
 
 
-def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor,
-                                                                   monkeypatch):
+def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, redactor, monkeypatch):
     """The process died after the database took a queued batch and before the outbox
     dropped it: on restart the outbox delivers the batch again, with later events."""
     monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
@@ -197,13 +209,20 @@ def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, red
     store = make_store(database, redactor)
     save(store, "c9", [ActionExecuted("action_listen"), user_message("bonjour")])
     with sqlite3.connect(database) as connection:
-        delivered = [data for (data,) in connection.execute(
-            "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id")]
+        delivered = [
+            data
+            for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id"
+            )
+        ]
     later = json.dumps({"event": "bot", "timestamp": 2e9, "text": "Bonjour !"})
-    store.outbox.put([{"sender_id": "c9", "data": data} for data in [*delivered, later]],
-                     key="c9")
+    store.outbox.put([{"sender_id": "c9", "data": data} for data in [*delivered, later]], key="c9")
     assert store.outbox.flush() == 3
     with sqlite3.connect(database) as connection:
-        stored = [data for (data,) in connection.execute(
-            "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id")]
+        stored = [
+            data
+            for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = 'c9' ORDER BY id"
+            )
+        ]
     assert stored == [*delivered, later]

@@ -121,13 +121,13 @@ def test_the_rabbitmq_stream_carries_only_redacted_events(topology):
     deadline = time.monotonic() + 60
     while "<STREET_ADDRESS_1>" not in stream and time.monotonic() < deadline:
         time.sleep(0.5)  # the broker publishes in the background
-        messages = asyncio.run(drain_queue(
-            rabbitmq_connection(topology.env), topology.env["GUICHET_RABBITMQ_QUEUE"]))
+        messages = asyncio.run(
+            drain_queue(rabbitmq_connection(topology.env), topology.env["GUICHET_RABBITMQ_QUEUE"])
+        )
         stream += "\n".join(message.body.decode("utf-8") for message in messages)
     assert "<FR_NIR_1>" in stream and "<STREET_ADDRESS_1>" in stream
     assert canaries_in(stream) == []
     assert sender not in stream  # a hashed reference instead
-
 
 
 @pytest.mark.skipif(len(CORES) < 2, reason="needs two cores")

@@ -41,8 +41,9 @@ def test_transparency_page_and_json_are_served(assistant):
     assert render.transparency_html(facts) == page
     assert f"{periods['conversations']} jours après le dernier message" in page
     assert "aucun modèle génératif" in page and "Rien n'est envoyé à l'extérieur" in page
-    assert all(entity["label"] in page.replace("&#39;", "'")
-               for entity in facts["redaction"]["entities"])
+    assert all(
+        entity["label"] in page.replace("&#39;", "'") for entity in facts["redaction"]["entities"]
+    )
     assert render._day(facts["content"]["oldest_verified"]) in page
     assert "39 39" in page and facts["versions"]["guichet"] in page
 

@@ -71,8 +71,13 @@ def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text,
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
-    "text", ["procuration pour le compte bancaire de ma mère", "un permis de chasse",
-             "une entreprise de déménagement pas chère", "une retraite spirituelle"],
+    "text",
+    [
+        "procuration pour le compte bancaire de ma mère",
+        "un permis de chasse",
+        "une entreprise de déménagement pas chère",
+        "une retraite spirituelle",
+    ],
 )
 def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
     named = [match.procedure for match in MATCHER.matches(text) if match.via == "alias"]
@@ -101,27 +106,36 @@ def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
         ("merci, au revoir", ["Je vous en prie", "Au revoir"], []),
         ("combien coûte un passeport et quels papiers faut-il ?", ["86 €", "photo d'identité"], []),
         # General conditions of an aid: information, then the simulator and who decides.
-        ("qui peut toucher la prime d'activité ?",
-         ["seul l'organisme concerné le décide", "simulation"], []),
+        (
+            "qui peut toucher la prime d'activité ?",
+            ["seul l'organisme concerné le décide", "simulation"],
+            [],
+        ),
         # A procedure that is not an aid gets no refusal to judge eligibility.
-        ("qui est concerné par le recensement ?", ["Source officielle"],
-         ["Je ne peux pas vous dire si vous avez droit"]),
+        (
+            "qui est concerné par le recensement ?",
+            ["Source officielle"],
+            ["Je ne peux pas vous dire si vous avez droit"],
+        ),
         # The case in the wording: a free renewal is said to be free.
         ("le renouvellement de ma carte d'identité est-il payant ?", ["gratuit"], []),
         # "How do I renew my expired X" is about how and where, not how long it is valid.
         ("comment renouveler mon passeport expiré ?", ["mairie"], []),
         # A life event, without the procedure's name.
-        ("je n'ai pas d'ordinateur ni internet pour faire mes démarches",
-         ["France Services"], []),
+        ("je n'ai pas d'ordinateur ni internet pour faire mes démarches", ["France Services"], []),
         # A procedure's own name is not sensitive data: no privacy reminder for it.
-        ("comment demander l'allocation aux adultes handicapés ?", ["Source officielle"],
-         ["ne pas indiquer d'informations sur votre santé"]),
+        (
+            "comment demander l'allocation aux adultes handicapés ?",
+            ["Source officielle"],
+            ["ne pas indiquer d'informations sur votre santé"],
+        ),
         # A procedure word in another sense: out of scope, no procedure answer.
         ("comment donner une procuration sur mon compte bancaire ?", [], ["Source officielle"]),
     ],
 )
-def test_dialogue_understands_the_kinds_citizens_write(assistant, request, question, expected,
-                                                        absent):
+def test_dialogue_understands_the_kinds_citizens_write(
+    assistant, request, question, expected, absent
+):
     reply = assistant.say(f"understanding-{request.node.callspec.id}", question)
     for text in expected:
         assert text in reply, reply
@@ -133,11 +147,15 @@ def _routing_items() -> list[dict]:
     items = []
     for procedure in CATALOGUE.procedures.values():
         for alias in procedure.aliases:
-            items += [{"text": carrier.format(alias), "expected": [procedure.id]}
-                      for carrier in ALIAS_CARRIERS]
+            items += [
+                {"text": carrier.format(alias), "expected": [procedure.id]}
+                for carrier in ALIAS_CARRIERS
+            ]
         for situation in procedure.situations:
-            items += [{"text": carrier.format(situation), "expected": [procedure.id]}
-                      for carrier in SITUATION_CARRIERS]
+            items += [
+                {"text": carrier.format(situation), "expected": [procedure.id]}
+                for carrier in SITUATION_CARRIERS
+            ]
     for item in items:
         item["expected"] = tuple(item["expected"])
     return items
@@ -149,8 +167,11 @@ def test_no_alias_or_situation_gets_a_bare_misunderstanding():
     (trained model and action server): none is met with a bare "je n'ai pas compris" or "hors
     de mon domaine" without an answer or suggestions."""
     outcomes = evaluate(_routing_items())
-    bare = [(o.text, o.expected[0], o.intent) for o in outcomes
-            if o.intent in dialogue.MISUNDERSTOOD_INTENTS and not o.answered and not o.suggested]
+    bare = [
+        (o.text, o.expected[0], o.intent)
+        for o in outcomes
+        if o.intent in dialogue.MISUNDERSTOOD_INTENTS and not o.answered and not o.suggested
+    ]
     assert not bare, f"{len(bare)} of {len(outcomes)}: {bare[:20]}"
     answered_right = sum(o.correct for o in outcomes) / len(outcomes)
     print(f"routed to their own procedure: {answered_right:.3f} of {len(outcomes)}")

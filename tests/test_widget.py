@@ -21,8 +21,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 DEMO_PATH = "/webhooks/widget/index.html"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -81,9 +86,7 @@ def ask(page, text: str) -> None:
     count = page.locator(".guichet-bot").count()
     page.fill("#guichet-input", text)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('.guichet-bot').length > n", arg=count
-    )
+    page.wait_for_function("n => document.querySelectorAll('.guichet-bot').length > n", arg=count)
     page.wait_for_selector(".guichet-typing", state="hidden")
 
 
@@ -212,13 +215,26 @@ def test_erase_conversation_removes_it_from_the_server(open_page, assistant):
 
 def test_bot_text_is_never_interpreted_as_html(open_page):
     page = open_page()
-    hostile = ('<img src=x onerror="window.pwned=1"> <b>gras</b> javascript:alert(1) '
-               "http://insecure.example/page https://www.service-public.gouv.fr/x")
-    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
-        status=200, content_type="application/json",
-        body=json.dumps([{"recipient_id": "x", "text": hostile,
-                          "buttons": [{"title": "<i>bouton</i>", "payload": "/x"}]}]),
-    ))
+    hostile = (
+        '<img src=x onerror="window.pwned=1"> <b>gras</b> javascript:alert(1) '
+        "http://insecure.example/page https://www.service-public.gouv.fr/x"
+    )
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                [
+                    {
+                        "recipient_id": "x",
+                        "text": hostile,
+                        "buttons": [{"title": "<i>bouton</i>", "payload": "/x"}],
+                    }
+                ]
+            ),
+        ),
+    )
     open_with_keyboard(page)
     ask(page, "<script>window.pwned=1</script>")
     log = page.locator(".guichet-log")
@@ -247,10 +263,15 @@ def test_unreachable_server_shows_an_error_with_retry(open_page):
 def test_a_refused_message_shows_the_servers_french_explanation(open_page):
     page = open_page()
     text = "Vous avez envoyé beaucoup de messages en peu de temps."
-    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
-        status=429, content_type="application/json", headers={"Retry-After": "3"},
-        body=json.dumps({"error": "too_many_requests", "message": text}),
-    ))
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=429,
+            content_type="application/json",
+            headers={"Retry-After": "3"},
+            body=json.dumps({"error": "too_many_requests", "message": text}),
+        ),
+    )
     open_with_keyboard(page)
     page.fill("#guichet-input", "Bonjour")
     page.keyboard.press("Enter")
@@ -272,10 +293,13 @@ def test_typing_indicator_and_reduced_motion(open_page):
     assert animation == "none"
 
 
-@pytest.mark.parametrize("viewport", [
-    pytest.param({"width": 320, "height": 640}, id="320px"),
-    pytest.param({"width": 640, "height": 400}, id="zoom200"),  # 1280x800 at 200 %
-])
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        pytest.param({"width": 320, "height": 640}, id="320px"),
+        pytest.param({"width": 640, "height": 400}, id="zoom200"),  # 1280x800 at 200 %
+    ],
+)
 def test_small_screens_and_zoom(open_page, viewport):
     page = open_page(viewport=viewport)
     open_with_keyboard(page)
@@ -283,8 +307,13 @@ def test_small_screens_and_zoom(open_page, viewport):
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     box = page.locator("#guichet-dialog").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
-    for control in ("#guichet-input", "text=Envoyer", "text=Effacer la conversation",
-                    "text=Parler à un humain", ".guichet-close"):
+    for control in (
+        "#guichet-input",
+        "text=Envoyer",
+        "text=Effacer la conversation",
+        "text=Parler à un humain",
+        ".guichet-close",
+    ):
         locator = page.locator(control).first
         locator.scroll_into_view_if_needed()
         assert locator.is_visible(), control

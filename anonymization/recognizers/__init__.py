@@ -53,7 +53,8 @@ def pattern_recognizers(entities, redact_wrong_check_digits=()):
     of `redact_wrong_check_digits` keep matches whose check digit is wrong."""
     return [
         cls(redact_wrong_check_digit=cls.ENTITY in redact_wrong_check_digits)  # type: ignore[call-arg]
-        if issubclass(cls, FrenchPatternRecognizer) else cls()
+        if issubclass(cls, FrenchPatternRecognizer)
+        else cls()
         for cls in PATTERN_RECOGNIZERS
         if cls.ENTITY in entities
     ]

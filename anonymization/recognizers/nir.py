@@ -28,7 +28,13 @@ class FrNirRecognizer(FrenchPatternRecognizer):
         ),
     ]
     CONTEXT = [
-        "securite sociale", "secu", "nir", "carte vitale", "assure", "immatriculation", "insee",
+        "securite sociale",
+        "secu",
+        "nir",
+        "carte vitale",
+        "assure",
+        "immatriculation",
+        "insee",
     ]
 
     def validate_result(self, pattern_text: str) -> bool:

@@ -99,16 +99,21 @@ def storage(settings: Settings) -> dict:
 
 def retention() -> dict:
     periods = Retention.load()
-    return {"periods_days": dict(periods.periods_days),
-            "purge_interval_hours": periods.purge_interval_hours}
+    return {
+        "periods_days": dict(periods.periods_days),
+        "purge_interval_hours": periods.purge_interval_hours,
+    }
 
 
 def redaction() -> dict:
     policy = Policy.load()
     entities = [
-        {"type": name, "label": _label("entities", name),
-         "operator": _label("operators", operator).format(example=f"<{name}_1>"),
-         "threshold": policy.threshold(name)}
+        {
+            "type": name,
+            "label": _label("entities", name),
+            "operator": _label("operators", operator).format(example=f"<{name}_1>"),
+            "threshold": policy.threshold(name),
+        }
         for name, operator in policy.operators.items()
     ]
     measured = measurements.latest("redaction")
@@ -153,12 +158,18 @@ def nlu(settings: Settings) -> dict:
         name = component["name"]
         variant = f"{name} {component['analyzer']}" if "analyzer" in component else name
         label = _label("components", variant)
-        return {"name": name, "label": _label("components", name) if label == variant else label,
-                "options": told}
+        return {
+            "name": name,
+            "label": _label("components", name) if label == variant else label,
+            "options": told,
+        }
 
     model = settings.model
-    trained = (dt.datetime.fromtimestamp(model.stat().st_mtime, dt.timezone.utc).date()
-               .isoformat() if model.exists() else None)
+    trained = (
+        dt.datetime.fromtimestamp(model.stat().st_mtime, dt.timezone.utc).date().isoformat()
+        if model.exists()
+        else None
+    )
     names = [c["name"] for c in (*config.get("pipeline", ()), *config.get("policies", ()))]
     generative = [name for name in names if name in labels().get("generative_components", ())]
     if endpoints_config(settings).get("nlg"):
@@ -177,12 +188,17 @@ def nlu(settings: Settings) -> dict:
 def content() -> dict:
     """The catalogue's entries and the oldest date one of them was checked against its source."""
     entries = content_check.load_entries(content_check.KNOWLEDGE_DIR)
-    dated = sorted((day, entry.name) for entry in entries
-                   if (day := content_check.as_date(entry.verified)) is not None)
+    dated = sorted(
+        (day, entry.name)
+        for entry in entries
+        if (day := content_check.as_date(entry.verified)) is not None
+    )
     oldest = dated[0] if dated else (None, None)
-    return {"entries": len(entries),
-            "oldest_verified": oldest[0].isoformat() if oldest[0] else None,
-            "oldest_entry": oldest[1]}
+    return {
+        "entries": len(entries),
+        "oldest_verified": oldest[0].isoformat() if oldest[0] else None,
+        "oldest_entry": oldest[1],
+    }
 
 
 def contacts() -> list[dict]:
@@ -219,7 +235,9 @@ def gather(settings: Settings | None = None) -> dict:
         "contacts": contacts(),
         "versions": versions(),
         "privacy_notice_url": os.environ.get("GUICHET_PRIVACY_NOTICE_URL", "confidentialite.html"),
-        "limits": {"max_message_chars": settings.max_message_chars,
-                   "rate_limit_per_sender": settings.rate_limit_per_sender,
-                   "rate_limit_per_ip": settings.rate_limit_per_ip},
+        "limits": {
+            "max_message_chars": settings.max_message_chars,
+            "rate_limit_per_sender": settings.rate_limit_per_sender,
+            "rate_limit_per_ip": settings.rate_limit_per_ip,
+        },
     }

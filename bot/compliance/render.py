@@ -31,8 +31,20 @@ DOCUMENTS = {
     "notice-algorithme": "notice-algorithme.md.j2",
     "ai-act-article-50": "ai-act-article-50.md.j2",
 }
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 # Redaction placeholders (<PERSON_1>) in a document are text, not HTML tags.
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 # The served page is rebuilt at most this often (facts read files and the catalogue).
@@ -77,8 +89,13 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     labels = project_facts.labels()
-    env.filters.update(number=_number, pct=_percent, day=_day, days=_days,
-                       service=lambda kind: labels.get("services", {}).get(kind, kind))
+    env.filters.update(
+        number=_number,
+        pct=_percent,
+        day=_day,
+        days=_days,
+        service=lambda kind: labels.get("services", {}).get(kind, kind),
+    )
     return env
 
 
@@ -89,8 +106,10 @@ def dpia_content(facts: dict) -> dict:
     uses = set(facts["storage"]["uses"])
     measures = [m for m in content["measures"] if "when" not in m or m["when"] in uses]
     by_id = {measure["id"]: measure for measure in measures}
-    risks = [{**risk, "measures": [by_id[m] for m in risk["measures"] if m in by_id]}
-             for risk in content["risks"]]
+    risks = [
+        {**risk, "measures": [by_id[m] for m in risk["measures"] if m in by_id]}
+        for risk in content["risks"]
+    ]
     return {"measures": measures, "risks": risks, "to_complete": content["to_complete"]}
 
 
@@ -99,8 +118,9 @@ def documents_markdown(facts: dict | None = None) -> dict[str, str]:
     facts = facts or project_facts.gather()
     env = environment()
     context = {"facts": facts, **dpia_content(facts)}
-    return {name: env.get_template(template).render(context)
-            for name, template in DOCUMENTS.items()}
+    return {
+        name: env.get_template(template).render(context) for name, template in DOCUMENTS.items()
+    }
 
 
 def to_html(text: str) -> str:
@@ -108,8 +128,10 @@ def to_html(text: str) -> str:
     title = re.search(r"^# (.+)$", text, re.MULTILINE)
     text = PLACEHOLDER.sub(r"&lt;\1&gt;", text)
     body = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"])
-    return environment().get_template("document.html.j2").render(
-        title=title.group(1) if title else "Document", body=body
+    return (
+        environment()
+        .get_template("document.html.j2")
+        .render(title=title.group(1) if title else "Document", body=body)
     )
 
 
@@ -152,8 +174,10 @@ def _compliance(args: argparse.Namespace) -> int:
         print(path)
     blanks = facts["administration"]["to_fill"]
     if blanks:
-        print(f"{len(blanks)} value(s) of compliance/administration.yml still to fill in "
-              f"(listed in part 5 of the DPIA)")
+        print(
+            f"{len(blanks)} value(s) of compliance/administration.yml still to fill in "
+            f"(listed in part 5 of the DPIA)"
+        )
     return 0
 
 
@@ -163,6 +187,7 @@ def add_command(commands) -> None:
         help="write the record of processing, the DPIA, the algorithm notice and the AI Act "
         "article 50 text (Markdown and HTML) from the running configuration",
     )
-    command.add_argument("--out", default="compliance-documents",
-                         help="folder to write into (created if needed)")
+    command.add_argument(
+        "--out", default="compliance-documents", help="folder to write into (created if needed)"
+    )
     command.set_defaults(func=_compliance)

@@ -103,9 +103,17 @@ def export_conversations(sink: RedactingSQLEventBroker, since: float = 0.0) -> I
 
 # Keys whose values are the store's own identifiers or hashes, never citizen text: random ids
 # can look like a mistyped IBAN or SIREN, which buried the real candidates in noise.
-IDENTIFIER_KEYS = frozenset({
-    "message_id", "sender_id", "event_id", "conversation", "model_id", "assistant_id", "hash",
-})
+IDENTIFIER_KEYS = frozenset(
+    {
+        "message_id",
+        "sender_id",
+        "event_id",
+        "conversation",
+        "model_id",
+        "assistant_id",
+        "hash",
+    }
+)
 
 
 def _strings(value) -> Iterator[str]:

@@ -80,8 +80,9 @@ class RedactingBroker(EventBroker):
         data, detections = self._event_redactor.redact(event, str(event.get("sender_id")))
         self.publish_redacted(data, detections, *args, **kwargs)
 
-    def publish_redacted(self, event: dict, detections: dict[str, int], *args: Any,
-                         **kwargs: Any) -> None:
+    def publish_redacted(
+        self, event: dict, detections: dict[str, int], *args: Any, **kwargs: Any
+    ) -> None:
         raise NotImplementedError
 
     def publish_redacted_many(self, events: list[tuple[dict, dict[str, int]]]) -> None:
@@ -97,9 +98,15 @@ class RedactingSQLEventBroker(RedactingBroker):
     (SQLite, the default) or `url`/`port`/`username`/`password` like the SQL tracker store.
     """
 
-    def __init__(self, dialect: str = "sqlite", host: str | None = None, port: int | None = None,
-                 db: str = "analytics.db", username: str | None = None,
-                 password: str | None = None) -> None:
+    def __init__(
+        self,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "analytics.db",
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
         url = SQLTrackerStore.get_db_url(dialect, host, port, db, username, password)
         self.engine = sa.create_engine(url)
         AnalyticsBase.metadata.create_all(self.engine)
@@ -110,8 +117,9 @@ class RedactingSQLEventBroker(RedactingBroker):
         )
 
     @classmethod
-    async def from_endpoint_config(cls, broker_config: EndpointConfig,
-                                   event_loop: Any = None) -> RedactingSQLEventBroker:
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: Any = None
+    ) -> RedactingSQLEventBroker:
         return cls(host=broker_config.url, **broker_config.kwargs)
 
     @contextlib.contextmanager
@@ -196,8 +204,9 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         host = urlsplit(self.host if "://" in self.host else f"//{self.host}").hostname
-        self.outbox = Outbox(f"rabbitmq {host}:{self.port} {','.join(self.queues)}",
-                             self._publish_queued)
+        self.outbox = Outbox(
+            f"rabbitmq {host}:{self.port} {','.join(self.queues)}", self._publish_queued
+        )
 
     async def connect(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -214,8 +223,9 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
     def _on_own_loop(self, coroutine: Coroutine) -> asyncio.Future:
         return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
 
-    def publish_redacted(self, event: dict, detections: dict[str, int],
-                         headers: dict[str, str] | None = None) -> None:
+    def publish_redacted(
+        self, event: dict, detections: dict[str, int], headers: dict[str, str] | None = None
+    ) -> None:
         message = analytics_message(event, detections)
         asyncio.run_coroutine_threadsafe(self._publish(message, headers), self._loop)
 

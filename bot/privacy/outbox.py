@@ -49,8 +49,9 @@ class Outbox:
     `deliver(items)` must raise when the service is still down: the items then stay queued.
     """
 
-    def __init__(self, queue: str, deliver: Callable[[list[dict]], None],
-                 path: Path | None = None) -> None:
+    def __init__(
+        self, queue: str, deliver: Callable[[list[dict]], None], path: Path | None = None
+    ) -> None:
         self.queue = queue
         self.path = path or default_path()
         self._deliver = deliver
@@ -83,8 +84,9 @@ class Outbox:
             "SELECT COUNT(*) FROM outbox WHERE queue = ?", (self.queue,)
         ).fetchone()[0]
 
-    def put(self, items: list[dict], key: str | None = None,
-            error: BaseException | None = None) -> None:
+    def put(
+        self, items: list[dict], key: str | None = None, error: BaseException | None = None
+    ) -> None:
         """Queue items (redacted only) behind those already waiting; `key` groups them
         (a conversation) for `items` and `discard`; `error` is the fault that caused it."""
         with self._db_lock, self._db:
@@ -97,8 +99,12 @@ class Outbox:
             self.fault(error)
 
     @contextlib.contextmanager
-    def deliver_or_queue(self, items: list[dict], key: str | None = None,
-                         errors: tuple[type[BaseException], ...] = (Exception,)) -> Iterator[bool]:
+    def deliver_or_queue(
+        self,
+        items: list[dict],
+        key: str | None = None,
+        errors: tuple[type[BaseException], ...] = (Exception,),
+    ) -> Iterator[bool]:
         """Deliver now, or queue behind the backlog, so that order is kept:
 
             with outbox.deliver_or_queue(items, key, errors) as now:
@@ -162,8 +168,9 @@ class Outbox:
                     self._size -= len(rows)
                 delivered += len(rows)
         if self._fault_since is not None:
-            logger.warning("%s is back: %d queued events delivered, outbox empty",
-                           self.queue, delivered)
+            logger.warning(
+                "%s is back: %d queued events delivered, outbox empty", self.queue, delivered
+            )
             self._fault_since = None
         return delivered
 
@@ -182,8 +189,14 @@ class Outbox:
         elif now - self._warned_at < WARN_EVERY_SECONDS:
             return
         self._warned_at = now
-        logger.warning("%s unavailable (%s): %d events queued in %s, retrying every %.0f s",
-                       self.queue, describe_error(error), self._size, self.path, RETRY_SECONDS)
+        logger.warning(
+            "%s unavailable (%s): %d events queued in %s, retrying every %.0f s",
+            self.queue,
+            describe_error(error),
+            self._size,
+            self.path,
+            RETRY_SECONDS,
+        )
 
     def _start_retrying(self) -> None:
         def retry_forever() -> None:
@@ -206,12 +219,14 @@ def not_yet_stored(session: Session, table: sa.Table, key: str, rows: list[dict]
     """
     if not rows:
         return rows
-    stored = Counter(session.execute(
-        sa.select(table.c[key], table.c.data).where(
-            table.c[key].in_({row[key] for row in rows}),
-            table.c.timestamp >= min(row["timestamp"] or 0 for row in rows),
-        )
-    ).all())
+    stored = Counter(
+        session.execute(
+            sa.select(table.c[key], table.c.data).where(
+                table.c[key].in_({row[key] for row in rows}),
+                table.c.timestamp >= min(row["timestamp"] or 0 for row in rows),
+            )
+        ).all()
+    )
     fresh = []
     for row in rows:
         if stored[(row[key], row["data"])]:

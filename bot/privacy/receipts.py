@@ -74,8 +74,10 @@ class Receipts:
         with self._session_scope() as session:
             session.add(
                 ReceiptRow(
-                    timestamp=receipt.timestamp, kind=receipt.kind,
-                    conversation=receipt.conversation, data=json.dumps(receipt.rows),
+                    timestamp=receipt.timestamp,
+                    kind=receipt.kind,
+                    conversation=receipt.conversation,
+                    data=json.dumps(receipt.rows),
                 )
             )
             session.commit()

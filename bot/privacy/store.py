@@ -167,14 +167,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         values = []
         for sender_id, row in rows:
             data = json.loads(row)
-            values.append({
-                "sender_id": sender_id,
-                "type_name": data["event"],
-                "timestamp": data.get("timestamp"),
-                "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
-                "action_name": data.get("name"),
-                "data": row,
-            })
+            values.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": data["event"],
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": row,
+                }
+            )
         with self._autocommit_session() as session:
             if queued:
                 values = not_yet_stored(session, self.SQLEvent.__table__, "sender_id", values)
@@ -242,7 +244,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             queued = self.outbox.discard(sender_id)
             with self.session_scope() as session:
                 rows = {
-                    "conversation_events": queued + session.query(self.SQLEvent)
+                    "conversation_events": queued
+                    + session.query(self.SQLEvent)
                     .filter(self.SQLEvent.sender_id == sender_id)
                     .delete()
                 }
@@ -295,8 +298,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 def _latest_session(rows: list[str]) -> list[str]:
     """The rows SQLTrackerStore's query keeps: from the latest `session_started` timestamp."""
     stamps = [(json.loads(row), row) for row in rows]
-    starts = [event.get("timestamp") or 0 for event, _ in stamps
-              if event["event"] == "session_started"]
+    starts = [
+        event.get("timestamp") or 0 for event, _ in stamps if event["event"] == "session_started"
+    ]
     if not starts:
         return rows
     return [row for event, row in stamps if (event.get("timestamp") or 0) >= max(starts)]

@@ -24,8 +24,9 @@ from bot.settings import Settings
 
 
 def _error(status: int, error: str, headers: dict | None = None) -> HTTPResponse:
-    return response.json({"error": error}, status=status,
-                         headers={**SECURITY_HEADERS, **(headers or {})})
+    return response.json(
+        {"error": error}, status=status, headers={**SECURITY_HEADERS, **(headers or {})}
+    )
 
 
 def refusal(request: Request, token: str) -> HTTPResponse | None:
@@ -48,9 +49,7 @@ class AuditChannel(InputChannel):
     def name(cls) -> str:
         return "audit"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         audit = Blueprint("guichet_audit", __name__)
 
         @audit.route("/report", methods=["GET"])

@@ -36,8 +36,11 @@ from bot.settings import PROJECT_ROOT, SENDER_ID, Settings
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
 FEEDBACK_VALUES = {"up", "down"}
 TRANSPARENCY_PAGES = {"transparence.html", "transparence.json"}
 FEEDBACK_SLOT = "feedback"
@@ -70,9 +73,7 @@ class WidgetChannel(InputChannel):
     def name(cls) -> str:
         return "widget"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         pages = Blueprint("guichet_widget", __name__)
 
         @pages.route("/", methods=["GET"], strict_slashes=False)
@@ -115,16 +116,23 @@ async def _record_feedback(request: Request) -> HTTPResponse:
     """
     body = request.json if isinstance(request.json, dict) else {}
     sender, value = body.get("sender"), body.get("value")
-    if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender) \
-            or value not in FEEDBACK_VALUES:
-        return response.json({"error": "sender (32 hex) and value (up|down) are required"},
-                             status=400, headers=SECURITY_HEADERS)
+    if (
+        not isinstance(sender, str)
+        or not SENDER_ID.fullmatch(sender)
+        or value not in FEEDBACK_VALUES
+    ):
+        return response.json(
+            {"error": "sender (32 hex) and value (up|down) are required"},
+            status=400,
+            headers=SECURITY_HEADERS,
+        )
     agent = rasa_compat.server_agent(request.app)
     async with agent.lock_store.lock(sender):
         tracker = await agent.processor.get_tracker(sender)
         if not tracker.events:
-            return response.json({"error": "unknown conversation"}, status=404,
-                                 headers=SECURITY_HEADERS)
+            return response.json(
+                {"error": "unknown conversation"}, status=404, headers=SECURITY_HEADERS
+            )
         tracker.update(SlotSet(FEEDBACK_SLOT, value))
         await agent.tracker_store.save(tracker)
     return response.empty(status=204, headers=SECURITY_HEADERS)
@@ -150,8 +158,11 @@ class Refused(Exception):
 
     def response(self) -> HTTPResponse:
         # `error` is for programs, `message` is shown to the citizen by the widget.
-        return response.json({"error": self.error, "message": self.text}, status=self.status,
-                             headers={**SECURITY_HEADERS, **self.headers})
+        return response.json(
+            {"error": self.error, "message": self.text},
+            status=self.status,
+            headers={**SECURITY_HEADERS, **self.headers},
+        )
 
 
 def _printable(value: Any, max_chars: int) -> bool:
@@ -179,9 +190,7 @@ class GuardedRestInput(RestInput):
     def name(cls) -> str:
         return "rest"  # keeps /webhooks/rest/webhook
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("guichet_rest", __name__)
 
         @webhook.listener("after_server_start")  # Rasa loads the model before this
@@ -201,7 +210,8 @@ class GuardedRestInput(RestInput):
             if bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),
-                    content_type="text/event-stream", headers=SECURITY_HEADERS,
+                    content_type="text/event-stream",
+                    headers=SECURITY_HEADERS,
                 )
             replies = await self._turn(on_new_message, sender, text, metadata)
             return response.json(replies, headers=SECURITY_HEADERS)
@@ -214,8 +224,11 @@ class GuardedRestInput(RestInput):
         self._within_limit(self.per_ip, address)  # first: floods of garbage are cheap too
         body = self._parsed(request.body)
         sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-        if not _printable(sender, MAX_SENDER_CHARS) or not isinstance(text, str) \
-                or not isinstance(metadata, (dict, type(None))):
+        if (
+            not _printable(sender, MAX_SENDER_CHARS)
+            or not isinstance(text, str)
+            or not isinstance(metadata, (dict, type(None)))
+        ):
             raise self._unreadable("invalid_fields")
         if len(text) > self.max_chars > 0:
             raise self._too_long()
@@ -227,8 +240,10 @@ class GuardedRestInput(RestInput):
         return sender, text, metadata
 
     def _parsed(self, body: bytes) -> dict:
-        if self.max_chars > 0 and len(body) > self.max_chars * BODY_BYTES_PER_CHAR \
-                + BODY_OVERHEAD_BYTES:
+        if (
+            self.max_chars > 0
+            and len(body) > self.max_chars * BODY_BYTES_PER_CHAR + BODY_OVERHEAD_BYTES
+        ):
             raise self._too_long()
         try:
             parsed = json.loads(body.decode("utf-8"))
@@ -239,8 +254,9 @@ class GuardedRestInput(RestInput):
         return parsed
 
     def _too_long(self) -> Refused:
-        return Refused(413, "message_too_long",
-                       citizen_text("error_too_long", max_chars=self.max_chars))
+        return Refused(
+            413, "message_too_long", citizen_text("error_too_long", max_chars=self.max_chars)
+        )
 
     @staticmethod
     def _unreadable(error: str) -> Refused:
@@ -250,9 +266,12 @@ class GuardedRestInput(RestInput):
     def _within_limit(limiter: RateLimiter, key: str) -> None:
         wait = limiter.retry_after(key)
         if wait:
-            raise Refused(429, "too_many_requests",
-                          citizen_text("error_too_many", retry_after=wait),
-                          {"Retry-After": str(wait)})
+            raise Refused(
+                429,
+                "too_many_requests",
+                citizen_text("error_too_many", retry_after=wait),
+                {"Retry-After": str(wait)},
+            )
 
     async def _turn(self, on_new_message, sender: str, text: str, metadata: dict | None):
         """The bot's replies; the degraded message if the turn failed.
@@ -263,9 +282,15 @@ class GuardedRestInput(RestInput):
         """
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata,
-            ))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
             failed = not collector.messages
         except Exception:  # noqa: BLE001 (the citizen still gets an answer; the error is logged)
             logger.exception("The turn failed.")

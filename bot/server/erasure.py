@@ -37,9 +37,7 @@ class ErasureChannel(InputChannel):
     def name(cls) -> str:
         return "erasure"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         erasure = Blueprint("guichet_erasure", __name__)
 
         @erasure.route("/conversations/<sender_id>", methods=["DELETE"])

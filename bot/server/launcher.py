@@ -93,8 +93,11 @@ def child_environment(settings: Settings) -> dict[str, str]:
     # thread pools (one spinning thread per core) only fight the other instances and the
     # services for the cores: two instances on 2 cores spent 43 instead of 37 ms of CPU per
     # turn with them (`guichet bench load`). Set these variables to override.
-    for threads in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS",
-                    "OMP_NUM_THREADS"):
+    for threads in (
+        "TF_INTRA_OP_PARALLELISM_THREADS",
+        "TF_INTER_OP_PARALLELISM_THREADS",
+        "OMP_NUM_THREADS",
+    ):
         env.setdefault(threads, "1")
     env.setdefault("GUICHET_ACTION_ENDPOINT_URL", local_action_url(settings))
     env.setdefault(
@@ -138,15 +141,27 @@ def stop(processes: list[subprocess.Popen]) -> None:
 def start_action_server(port: int, env: dict[str, str], **popen_options) -> subprocess.Popen:
     return subprocess.Popen(
         [*REDACTED_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, start_new_session=True, **popen_options,
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        **popen_options,
     )
 
 
 def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
     command = [
-        *RASA_SERVER, "run", "--model", str(settings.model),
-        "--interface", settings.host, "--port", str(settings.port),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+        *RASA_SERVER,
+        "run",
+        "--model",
+        str(settings.model),
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.port),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--endpoints",
+        str(endpoints),
     ]
     if settings.admin_token:
         # Rasa's HTTP API (trackers, models) only behind a token, with Rasa's own mechanism.
@@ -154,10 +169,14 @@ def rasa_command(settings: Settings, endpoints: Path) -> list[str]:
     return [*command, "--cors", *settings.cors_origins]  # last: --cors takes a list
 
 
-def start_rasa_server(settings: Settings, endpoints: Path, env: dict[str, str],
-                      **popen_options) -> subprocess.Popen:
+def start_rasa_server(
+    settings: Settings, endpoints: Path, env: dict[str, str], **popen_options
+) -> subprocess.Popen:
     return subprocess.Popen(
-        rasa_command(settings, endpoints), cwd=PROJECT_ROOT, env=env, start_new_session=True,
+        rasa_command(settings, endpoints),
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
         **popen_options,
     )
 
@@ -174,8 +193,11 @@ def supervise(processes: list[subprocess.Popen], actions_port: int, env: dict[st
             if time.monotonic() - started >= STABLE_SECONDS:
                 failures = 0
             delay = RESTART_DELAYS_SECONDS[min(failures, len(RESTART_DELAYS_SECONDS) - 1)]
-            print(f"the action server stopped (exit code {actions.returncode}); "
-                  f"restarting it in {delay} s", flush=True)
+            print(
+                f"the action server stopped (exit code {actions.returncode}); "
+                f"restarting it in {delay} s",
+                flush=True,
+            )
             time.sleep(delay)
             actions = processes[0] = start_action_server(actions_port, env)
             failures, started = failures + 1, time.monotonic()

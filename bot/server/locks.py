@@ -48,7 +48,9 @@ local tickets = live_tickets(tonumber(ARGV[2]))
 """
 
 # ARGV[3]: the new ticket's expiry time, as Python writes it (full precision).
-_ISSUE_TICKET = _LUA_COMMON + """
+_ISSUE_TICKET = (
+    _LUA_COMMON
+    + """
 local number = 0
 if #tickets > 0 then number = tickets[#tickets].number + 1 end
 table.insert(tickets, {number = number,
@@ -56,19 +58,26 @@ table.insert(tickets, {number = number,
 save(tickets)
 return number
 """
+)
 
-_REMOVE_EXPIRED = _LUA_COMMON + """
+_REMOVE_EXPIRED = (
+    _LUA_COMMON
+    + """
 if redis.call('EXISTS', KEYS[1]) == 1 then save(tickets) end
 """
+)
 
 # ARGV[3]: the number of the ticket to release. The lock is deleted once nobody waits.
-_RELEASE_TICKET = _LUA_COMMON + """
+_RELEASE_TICKET = (
+    _LUA_COMMON
+    + """
 local waiting = {}
 for _, ticket in ipairs(tickets) do
   if ticket.number ~= tonumber(ARGV[3]) then table.insert(waiting, ticket) end
 end
 if #waiting > 0 then save(waiting) else redis.call('DEL', KEYS[1]) end
 """
+)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -88,8 +97,9 @@ class AtomicRedisLockStore(RedisLockStore):
         )
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        return int(self._run(self._issue_ticket, conversation_id,
-                             repr(time.time() + lock_lifetime)))
+        return int(
+            self._run(self._issue_ticket, conversation_id, repr(time.time() + lock_lifetime))
+        )
 
     def update_lock(self, conversation_id: str) -> None:
         self._run(self._remove_expired, conversation_id)

@@ -44,8 +44,10 @@ def render_report(figures: Figures, since: str) -> str:
         ("Taux d'incompréhension (fallback)", f"{figures.fallback_rate:.1%}"),
         ("Conversations avec orientation vers un humain", f"{figures.handoff_rate:.1%}"),
         ("Données personnelles détectées et masquées", sum(figures.detections.values())),
-        ("Échecs d'anonymisation (remplacés par un marqueur)",
-         sum(figures.failures_per_day.values())),
+        (
+            "Échecs d'anonymisation (remplacés par un marqueur)",
+            sum(figures.failures_per_day.values()),
+        ),
     ]
     rows = "".join(
         f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(value))}</td></tr>"

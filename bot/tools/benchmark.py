@@ -55,7 +55,8 @@ async def _measure(settings, conversations: int) -> dict[str, list[float]]:
         "with redaction": await load_agent(
             settings,
             tracker_store=EndpointConfig(
-                type="bot.privacy.store.RedactingSQLTrackerStore", purge_in_background=False,
+                type="bot.privacy.store.RedactingSQLTrackerStore",
+                purge_in_background=False,
                 **in_memory,
             ),
             event_broker=EndpointConfig(
@@ -81,13 +82,16 @@ def bench_turns(args: argparse.Namespace) -> int:
     print(f"{args.conversations} conversations x {len(SCRIPT)} turns per configuration")
     print(f"{'configuration':<20}{'turns':>7}{'mean ms':>10}{'p50 ms':>9}{'p95 ms':>9}")
     for label, values in timings.items():
-        print(f"{label:<20}{len(values):>7}{statistics.mean(values) * 1000:>10.1f}"
-              f"{percentile(values, 0.5) * 1000:>9.1f}{percentile(values, 0.95) * 1000:>9.1f}")
+        print(
+            f"{label:<20}{len(values):>7}{statistics.mean(values) * 1000:>10.1f}"
+            f"{percentile(values, 0.5) * 1000:>9.1f}{percentile(values, 0.95) * 1000:>9.1f}"
+        )
     baseline, redacted = timings["without redaction"], timings["with redaction"]
-    print(f"ratio with/without (mean): {statistics.mean(redacted) / statistics.mean(baseline):.3f}"
-          "  (target <= 1.15)")
-    print(f"ratio with/without (p50):  "
-          f"{percentile(redacted, 0.5) / percentile(baseline, 0.5):.3f}")
+    print(
+        f"ratio with/without (mean): {statistics.mean(redacted) / statistics.mean(baseline):.3f}"
+        "  (target <= 1.15)"
+    )
+    print(f"ratio with/without (p50):  {percentile(redacted, 0.5) / percentile(baseline, 0.5):.3f}")
     return 0
 
 
@@ -131,7 +135,7 @@ def _processes() -> list[tuple[int, int, str, float]]:
             text = stat.read_text()
         except OSError:
             continue  # ended meanwhile
-        name = text[text.index("(") + 1:text.rindex(")")]
+        name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
         seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         found.append((int(stat.parent.name), int(fields[1]), name, seconds))
@@ -152,29 +156,35 @@ def _cpu_snapshot(topology, instances: int) -> dict[str, float]:
     roles = {
         "Rasa": {process.pid for process in rasa[:instances]},
         "action server": {actions.pid},
-        "nginx": {pid for pid, parent, _, _ in processes
-                  if topology.nginx.pid in (pid, parent)},
+        "nginx": {pid for pid, parent, _, _ in processes if topology.nginx.pid in (pid, parent)},
         "load generator": {os.getpid()},
     }
-    spent = {role: sum(seconds for pid, _, _, seconds in processes if pid in pids)
-             for role, pids in roles.items()}
+    spent = {
+        role: sum(seconds for pid, _, _, seconds in processes if pid in pids)
+        for role, pids in roles.items()
+    }
     for service, names in SERVICES.items():
         spent[service] = sum(seconds for _, _, name, seconds in processes if name in names)
     return {**spent, "machine": _machine_cpu()}
 
 
-def _cpu_line(before: list[dict[str, float]], after: list[dict[str, float]], turns: int,
-              elapsed: float) -> str:
+def _cpu_line(
+    before: list[dict[str, float]], after: list[dict[str, float]], turns: int, elapsed: float
+) -> str:
     """CPU ms per turn of each role, summed over the measured phases (snapshots before and
     after each phase)."""
-    spent = {role: sum(end[role] - start[role] for start, end in zip(before, after, strict=True))
-             for role in before[0]}
+    spent = {
+        role: sum(end[role] - start[role] for start, end in zip(before, after, strict=True))
+        for role in before[0]
+    }
     roles = [role for role in spent if role != "machine"]
     others = spent["machine"] - sum(spent[role] for role in roles)
     parts = [f"{role} {spent[role] / turns * 1000:.1f}" for role in roles]
     busy = spent["machine"] / elapsed / os.cpu_count()
-    return (f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f};"
-            f" {os.cpu_count()} cores {busy:.0%} busy")
+    return (
+        f"  CPU ms/turn: {', '.join(parts)}, rest of machine {others / turns * 1000:.1f};"
+        f" {os.cpu_count()} cores {busy:.0%} busy"
+    )
 
 
 def bench_load(args: argparse.Namespace) -> int:
@@ -183,12 +193,19 @@ def bench_load(args: argparse.Namespace) -> int:
     counts = (1, 2)
     runs: dict[int, list[tuple[list[float], float]]] = {count: [] for count in counts}
     snapshots: dict[int, tuple[list, list]] = {count: ([], []) for count in counts}
-    print(f"{args.users} concurrent conversations x {args.turns} turns, through nginx (HTTPS),"
-          " PostgreSQL, Redis locks, RabbitMQ, redaction on")
-    print("each instance on a core of its own (CPU affinity)" if not args.shared_cores
-          else "instances share all cores (no CPU affinity)")
-    print(f"{args.rounds} rounds, one instance then two in each; "
-          f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
+    print(
+        f"{args.users} concurrent conversations x {args.turns} turns, through nginx (HTTPS),"
+        " PostgreSQL, Redis locks, RabbitMQ, redaction on"
+    )
+    print(
+        "each instance on a core of its own (CPU affinity)"
+        if not args.shared_cores
+        else "instances share all cores (no CPU affinity)"
+    )
+    print(
+        f"{args.rounds} rounds, one instance then two in each; "
+        f"load average before: {Path('/proc/loadavg').read_text().split()[0]}"
+    )
     with production_services() as env, Topology(env) as topology:
         topology.start(instances=2, dedicated_cores=not args.shared_cores)
         for _ in range(args.rounds):
@@ -200,8 +217,10 @@ def bench_load(args: argparse.Namespace) -> int:
                 snapshots[count][1].append(_cpu_snapshot(topology, count))
                 latencies, elapsed = runs[count][-1]
                 print(f"  {count} instance(s): {len(latencies) / elapsed:.1f} turns/s", flush=True)
-    print(f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          "   (turns/s: median of the rounds; latencies: all turns)")
+    print(
+        f"{'instances':<11}{'turns':>7}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        "   (turns/s: median of the rounds; latencies: all turns)"
+    )
     throughput = {}
     for count in counts:
         latencies = [latency for turns, _ in runs[count] for latency in turns]
@@ -209,11 +228,15 @@ def bench_load(args: argparse.Namespace) -> int:
         throughput[count] = statistics.median(
             len(turns) / seconds for turns, seconds in runs[count]
         )
-        print(f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
-              + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99)))
+        print(
+            f"{count:<11}{len(latencies):>7}{throughput[count]:>9.1f}"
+            + "".join(f"{percentile(latencies, q) * 1000:>9.0f}" for q in (0.5, 0.95, 0.99))
+        )
         print(_cpu_line(*snapshots[count], len(latencies), elapsed))
-    print(f"two / one: {throughput[2] / throughput[1]:.2f}  "
-          "(targets: >= 30 turns/s on one instance, two >= 1.6 x one)")
+    print(
+        f"two / one: {throughput[2] / throughput[1]:.2f}  "
+        "(targets: >= 30 turns/s on one instance, two >= 1.6 x one)"
+    )
     return 0
 
 
@@ -228,8 +251,15 @@ def add_bench_commands(bench_commands) -> None:
     )
     load.add_argument("--users", type=int, default=10, help="concurrent conversations")
     load.add_argument("--turns", type=int, default=20, help="turns per conversation")
-    load.add_argument("--rounds", type=int, default=3,
-                      help="alternations of one and two instances (drift hits both alike)")
-    load.add_argument("--shared-cores", action="store_true",
-                      help="let the instances run on any core (default: one core each)")
+    load.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="alternations of one and two instances (drift hits both alike)",
+    )
+    load.add_argument(
+        "--shared-cores",
+        action="store_true",
+        help="let the instances run on any core (default: one core each)",
+    )
     load.set_defaults(func=bench_load)

@@ -100,8 +100,11 @@ def extract(kind: str, text: str) -> list[str]:
     """The values of one kind a text states, in a comparable form."""
     if kind == "phone":
         numbers = list(_PHONE.finditer(text))
-        short = [m for m in _SHORT_PHONE.finditer(text)
-                 if not any(n.start() <= m.start() < n.end() for n in numbers)]
+        short = [
+            m
+            for m in _SHORT_PHONE.finditer(text)
+            if not any(n.start() <= m.start() < n.end() for n in numbers)
+        ]
         return [_phone_key(m.group()) for m in (*numbers, *short)]
     if kind == "amount":
         return [_amount_key(m.group(1)) for m in _AMOUNT.finditer(text)]
@@ -125,8 +128,9 @@ def _answer_texts(prefix: str, entry) -> Iterator[tuple[str, str]]:
 
 
 def procedure_entry(raw: dict, name: str) -> Entry:
-    entry = Entry(name, raw.get("verified"), list(raw.get("review_on") or ()),
-                  procedure_id=raw.get("id"))
+    entry = Entry(
+        name, raw.get("verified"), list(raw.get("review_on") or ()), procedure_id=raw.get("id")
+    )
     if isinstance(raw.get("summary"), str):
         entry.texts.append(("summary", " ".join(raw["summary"].split())))
     for question, answer in (raw.get("answers") or {}).items():
@@ -187,10 +191,16 @@ def load_facts(directory: Path) -> list[Fact]:
         keys = {key for value in values for key in extract(kind, value)}
         if len(keys) < len(values):
             raise ValueError(f"facts.yml {item['id']}: a value is not a readable {kind}: {values}")
-        facts.append(Fact(item["id"], kind, frozenset(keys),
-                          tuple(fold(word) for word in item.get("about", ())),
-                          frozenset(item.get("scope", ())),
-                          " / ".join(values) or "no confirmed value"))
+        facts.append(
+            Fact(
+                item["id"],
+                kind,
+                frozenset(keys),
+                tuple(fold(word) for word in item.get("about", ())),
+                frozenset(item.get("scope", ())),
+                " / ".join(values) or "no confirmed value",
+            )
+        )
     return facts
 
 
@@ -239,32 +249,46 @@ def check_freshness(entry: Entry, today: dt.date) -> Iterator[Finding]:
         if date_this_year is None:
             yield Finding(entry.name, ERROR, f"review_on {month_day!r} is not a MM-DD date")
             continue
-        last = date_this_year if date_this_year <= today else date_this_year.replace(
-            year=today.year - 1)
+        last = (
+            date_this_year
+            if date_this_year <= today
+            else date_this_year.replace(year=today.year - 1)
+        )
         if last > verified:
-            yield Finding(entry.name, ERROR, f"review_on {month_day}: facts change on {last}, "
-                                             f"after verified {verified}")
+            yield Finding(
+                entry.name,
+                ERROR,
+                f"review_on {month_day}: facts change on {last}, after verified {verified}",
+            )
 
 
 def is_official(url: str, domains: tuple[str, ...]) -> bool:
     parsed = urlparse(url)
     host = (parsed.hostname or "").lower()
     return parsed.scheme == "https" and any(
-        host == domain or host.endswith(f".{domain}") for domain in domains)
+        host == domain or host.endswith(f".{domain}") for domain in domains
+    )
 
 
 def check_urls(entry: Entry, domains: tuple[str, ...]) -> Iterator[Finding]:
     for where, url in entry.urls:
         if not is_official(url, domains):
-            yield Finding(entry.name, ERROR, f"{where}: {url!r} is not an https url on an "
-                                             "official domain (official_domains.yml)")
+            yield Finding(
+                entry.name,
+                ERROR,
+                f"{where}: {url!r} is not an https url on an "
+                "official domain (official_domains.yml)",
+            )
 
 
 def check_lengths(entry: Entry) -> Iterator[Finding]:
     for where, text in entry.texts:
         if len(text) > MAX_CHARS:
-            yield Finding(entry.name, ERROR,
-                          f"{where}: {len(text)} characters, more than a chat bubble ({MAX_CHARS})")
+            yield Finding(
+                entry.name,
+                ERROR,
+                f"{where}: {len(text)} characters, more than a chat bubble ({MAX_CHARS})",
+            )
 
 
 def _sentences(text: str) -> list[str]:
@@ -275,8 +299,9 @@ def check_facts(entry: Entry, facts: list[Fact]) -> Iterator[Finding]:
     declared_phones = {value for fact in facts if fact.kind == "phone" for value in fact.values}
     for where, text in entry.texts:
         for phone in {_phone_key(m.group()) for m in _PHONE.finditer(text)} - declared_phones:
-            yield Finding(entry.name, WARNING, f"{where}: phone number {phone} is not declared "
-                                               "in facts.yml")
+            yield Finding(
+                entry.name, WARNING, f"{where}: phone number {phone} is not declared in facts.yml"
+            )
         for sentence in _sentences(text):
             folded = fold(sentence)
             for fact in facts:
@@ -286,9 +311,12 @@ def check_facts(entry: Entry, facts: list[Fact]) -> Iterator[Finding]:
                     continue
                 for value in extract(fact.kind, sentence):
                     if value not in fact.values:
-                        yield Finding(entry.name, ERROR,
-                                      f"{where}: states {value} for {fact.id}, but facts.yml "
-                                      f"declares {fact.shown}: «{sentence.strip()}»")
+                        yield Finding(
+                            entry.name,
+                            ERROR,
+                            f"{where}: states {value} for {fact.id}, but facts.yml "
+                            f"declares {fact.shown}: «{sentence.strip()}»",
+                        )
 
 
 def check(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> list[Finding]:
@@ -305,14 +333,20 @@ def check(directory: Path = KNOWLEDGE_DIR, today: dt.date | None = None) -> list
 
 def add_commands(commands) -> None:
     content = commands.add_parser("content", help="checks on the knowledge catalogue")
-    content_commands = content.add_subparsers(dest="content_command", required=True,
-                                              metavar="CONTENT")
+    content_commands = content.add_subparsers(
+        dest="content_command", required=True, metavar="CONTENT"
+    )
     command = content_commands.add_parser(
-        "check", help="freshness, official sources, length and consistency of every entry")
+        "check", help="freshness, official sources, length and consistency of every entry"
+    )
     command.add_argument("--strict", action="store_true", help="exit 1 on any error")
     command.add_argument("--today", type=dt.date.fromisoformat, help="reference date, YYYY-MM-DD")
-    command.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR,
-                         help="catalogue directory (default: data/knowledge)")
+    command.add_argument(
+        "--knowledge",
+        type=Path,
+        default=KNOWLEDGE_DIR,
+        help="catalogue directory (default: data/knowledge)",
+    )
     command.set_defaults(func=run)
 
 

@@ -86,8 +86,9 @@ async def _route(agent, index: int, item: dict) -> Outcome:
         for button in reply.get("buttons") or ()
         for found in SUGGESTED.findall(button.get("payload", ""))
     )
-    return Outcome(item["text"], item["expected"], answered, suggested, intent,
-                   item.get("question"))
+    return Outcome(
+        item["text"], item["expected"], answered, suggested, intent, item.get("question")
+    )
 
 
 async def _evaluate(settings: Settings, items: list[dict]) -> list[Outcome]:
@@ -139,8 +140,10 @@ def run(args: argparse.Namespace) -> int:
         print("misses (expected -> answered; suggested):")
         for outcome in outcomes:
             if not outcome.correct:
-                print(f"  {'|'.join(outcome.expected)} -> {outcome.answered}; "
-                      f"{','.join(outcome.suggested) or '-'}  {outcome.text}")
+                print(
+                    f"  {'|'.join(outcome.expected)} -> {outcome.answered}; "
+                    f"{','.join(outcome.suggested) or '-'}  {outcome.text}"
+                )
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         misses = [asdict(o) for o in outcomes if not o.correct]
@@ -156,9 +159,13 @@ def add_command(commands) -> None:
         "eval-dialogue",
         help="route a question set through the real dialogue; print accuracy and misses by kind",
     )
-    command.add_argument("--set", default=str(DEFAULT_SET),
-                         help=f"YAML question set (default {DEFAULT_SET})")
-    command.add_argument("--show-misses", action="store_true",
-                         help="also list the missed questions (for content editors, not tuning)")
+    command.add_argument(
+        "--set", default=str(DEFAULT_SET), help=f"YAML question set (default {DEFAULT_SET})"
+    )
+    command.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="also list the missed questions (for content editors, not tuning)",
+    )
     command.add_argument("--json", help="also write the figures and misses to this JSON file")
     command.set_defaults(func=run)

@@ -31,8 +31,10 @@ def action_server() -> Iterator[Settings]:
     if not settings.model.exists():
         raise launcher.LaunchError(f"no trained model at {settings.model}; run `make train` first")
     process = launcher.start_action_server(
-        settings.actions_port, launcher.child_environment(settings),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        settings.actions_port,
+        launcher.child_environment(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         launcher.wait_until_up(

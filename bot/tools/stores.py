@@ -35,6 +35,8 @@ def open_stores(settings: Settings | None = None) -> RedactingSQLTrackerStore:
         else None
     )
     return RedactingSQLTrackerStore(
-        domain=Domain.empty(), event_broker=broker, purge_in_background=False,
+        domain=Domain.empty(),
+        event_broker=broker,
+        purge_in_background=False,
         **_sql_options(endpoints["tracker_store"]),
     )

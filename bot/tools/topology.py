@@ -34,12 +34,18 @@ NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf"
 PRODUCTION_ENDPOINTS = PROJECT_ROOT / "endpoints.production.yml"
 # The loopback services of a development or CI machine; the environment overrides each one.
 LOCAL_SERVICES = {
-    "GUICHET_DB_HOST": "127.0.0.1", "GUICHET_DB_PORT": "5432",
-    "GUICHET_DB_USER": "postgres", "GUICHET_DB_PASSWORD": "",
-    "GUICHET_REDIS_HOST": "127.0.0.1", "GUICHET_REDIS_PORT": "6379",
-    "GUICHET_REDIS_PASSWORD": "", "GUICHET_REDIS_DB": "1",
-    "GUICHET_RABBITMQ_HOST": "127.0.0.1", "GUICHET_RABBITMQ_PORT": "5672",
-    "GUICHET_RABBITMQ_USER": "guest", "GUICHET_RABBITMQ_PASSWORD": "guest",
+    "GUICHET_DB_HOST": "127.0.0.1",
+    "GUICHET_DB_PORT": "5432",
+    "GUICHET_DB_USER": "postgres",
+    "GUICHET_DB_PASSWORD": "",
+    "GUICHET_REDIS_HOST": "127.0.0.1",
+    "GUICHET_REDIS_PORT": "6379",
+    "GUICHET_REDIS_PASSWORD": "",
+    "GUICHET_REDIS_DB": "1",
+    "GUICHET_RABBITMQ_HOST": "127.0.0.1",
+    "GUICHET_RABBITMQ_PORT": "5672",
+    "GUICHET_RABBITMQ_USER": "guest",
+    "GUICHET_RABBITMQ_PASSWORD": "guest",
 }
 
 
@@ -47,8 +53,11 @@ def _database_connection(env: dict[str, str], database: str = "postgres"):
     import psycopg2
 
     connection = psycopg2.connect(
-        host=env["GUICHET_DB_HOST"], port=env["GUICHET_DB_PORT"], dbname=database,
-        user=env["GUICHET_DB_USER"], password=env["GUICHET_DB_PASSWORD"],
+        host=env["GUICHET_DB_HOST"],
+        port=env["GUICHET_DB_PORT"],
+        dbname=database,
+        user=env["GUICHET_DB_USER"],
+        password=env["GUICHET_DB_PASSWORD"],
     )
     connection.autocommit = True
     return connection
@@ -70,8 +79,10 @@ async def rabbitmq_connection(env: dict[str, str]):
     import aio_pika
 
     return await aio_pika.connect(
-        host=env["GUICHET_RABBITMQ_HOST"], port=int(env["GUICHET_RABBITMQ_PORT"]),
-        login=env["GUICHET_RABBITMQ_USER"], password=env["GUICHET_RABBITMQ_PASSWORD"],
+        host=env["GUICHET_RABBITMQ_HOST"],
+        port=int(env["GUICHET_RABBITMQ_PORT"]),
+        login=env["GUICHET_RABBITMQ_USER"],
+        password=env["GUICHET_RABBITMQ_PASSWORD"],
     )
 
 
@@ -144,10 +155,12 @@ class Topology:
             Settings(), actions_port=free_port(), data_dir=self.run_dir / "data"
         )
         self.env = {
-            **launcher.child_environment(self.settings), **env,
+            **launcher.child_environment(self.settings),
+            **env,
             "GUICHET_ACTION_ENDPOINT_URL": launcher.local_action_url(self.settings),
             # Rate limits are another concern: the benchmark sends many turns from one IP.
-            "GUICHET_RATE_LIMIT_PER_SENDER": "0", "GUICHET_RATE_LIMIT_PER_IP": "0",
+            "GUICHET_RATE_LIMIT_PER_SENDER": "0",
+            "GUICHET_RATE_LIMIT_PER_IP": "0",
         }
         self.processes: list[subprocess.Popen] = []
         self.instance_ports: list[int] = []
@@ -168,10 +181,26 @@ class Topology:
 
     def _make_certificate(self) -> ssl.SSLContext:
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-             "-keyout", str(self.run_dir / "tls.key"), "-out", str(self.run_dir / "tls.crt")],
-            check=True, capture_output=True,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                str(self.run_dir / "tls.key"),
+                "-out",
+                str(self.run_dir / "tls.crt"),
+            ],
+            check=True,
+            capture_output=True,
         )
         return ssl.create_default_context(cafile=str(self.run_dir / "tls.crt"))
 
@@ -189,7 +218,9 @@ class Topology:
         self.settings.data_dir.mkdir()
         endpoints = Path(self.env["GUICHET_ENDPOINTS"])  # as it is: all from the environment
         actions = launcher.start_action_server(
-            self.settings.actions_port, self.env, stdout=self._log("actions"),
+            self.settings.actions_port,
+            self.env,
+            stdout=self._log("actions"),
             stderr=subprocess.STDOUT,
         )
         self.processes.append(actions)
@@ -197,10 +228,19 @@ class Topology:
         for index in range(instances):
             settings = dataclasses.replace(self.settings, port=free_port())
             pin = functools.partial(os.sched_setaffinity, 0, {cores[index]})
-            started.append((settings.port, launcher.start_rasa_server(
-                settings, endpoints, self.env, stdout=self._log(f"rasa-{index}"),
-                stderr=subprocess.STDOUT, preexec_fn=pin if dedicated_cores else None,
-            )))
+            started.append(
+                (
+                    settings.port,
+                    launcher.start_rasa_server(
+                        settings,
+                        endpoints,
+                        self.env,
+                        stdout=self._log(f"rasa-{index}"),
+                        stderr=subprocess.STDOUT,
+                        preexec_fn=pin if dedicated_cores else None,
+                    ),
+                )
+            )
             self.processes.append(started[-1][1])
         launcher.wait_until_up(
             "action server", f"http://127.0.0.1:{self.settings.actions_port}/health", actions
@@ -217,9 +257,20 @@ class Topology:
             render_nginx_config(self.run_dir, self.port, upstream_ports), encoding="utf-8"
         )
         self.nginx = subprocess.Popen(
-            [str(NGINX), "-p", str(self.run_dir), "-c", str(config), "-e", "stderr",
-             "-g", "daemon off;"],
-            stdout=self._log("nginx"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(NGINX),
+                "-p",
+                str(self.run_dir),
+                "-c",
+                str(config),
+                "-e",
+                "stderr",
+                "-g",
+                "daemon off;",
+            ],
+            stdout=self._log("nginx"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while not _get(self.base_url + "/", self.tls):

@@ -48,7 +48,11 @@ def test_leak_scores_of_one_record():
 def test_eval_reports_both_corpora():
     done = subprocess.run(
         [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"],
-        capture_output=True, text=True, cwd=ROOT, check=True, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
     )
     for corpus in CORPORA:
         assert f"== {corpus}" in done.stdout

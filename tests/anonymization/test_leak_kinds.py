@@ -33,8 +33,11 @@ LEAK_KINDS = {
     ],
     # 3. Names.
     "names opening a list": [
-        ("Romane Lachaud - romane.l@example.fr - téléphone : 06 11 22 33 44", "PERSON",
-         "Romane Lachaud"),
+        (
+            "Romane Lachaud - romane.l@example.fr - téléphone : 06 11 22 33 44",
+            "PERSON",
+            "Romane Lachaud",
+        ),
         ("Gaspard Villiers ; 06 11 22 33 44", "PERSON", "Gaspard Villiers"),
         ("• Yvette Marchadier | 01 44 55 66 77", "PERSON", "Yvette Marchadier"),
         ("Original Message --------", "PERSON", None),
@@ -84,11 +87,17 @@ LEAK_KINDS = {
     ],
     # 5. Addresses with a comma between the number and bis/ter, and building complements.
     "addresses": [
-        ("au 20, bis rue des Orfèvres 44000 Nantes", "STREET_ADDRESS",
-         "20, bis rue des Orfèvres 44000 Nantes"),
+        (
+            "au 20, bis rue des Orfèvres 44000 Nantes",
+            "STREET_ADDRESS",
+            "20, bis rue des Orfèvres 44000 Nantes",
+        ),
         ("j'habite 7, ter avenue Fontvieille", "STREET_ADDRESS", "7, ter avenue Fontvieille"),
-        ("adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix", "STREET_ADDRESS",
-         "5 résidence les Aulnes, bâtiment C 13090 Aix"),
+        (
+            "adresse : 5 résidence les Aulnes, bâtiment C 13090 Aix",
+            "STREET_ADDRESS",
+            "5 résidence les Aulnes, bâtiment C 13090 Aix",
+        ),
     ],
     # 6. False positives: ordinary capitalised words, labels, places.
     "not names": [

@@ -107,7 +107,8 @@ def test_server_tracker_store_refuses_a_broken_policy(tmp_path, monkeypatch):
     path = _broken(tmp_path, _rename_entity)
     monkeypatch.setenv("GUICHET_REDACTION_POLICY", str(path))
     endpoint = EndpointConfig(
-        type="bot.privacy.store.RedactingSQLTrackerStore", dialect="sqlite",
+        type="bot.privacy.store.RedactingSQLTrackerStore",
+        dialect="sqlite",
         db=str(tmp_path / "t.db"),
     )
     with pytest.raises(PolicyError, match="FR_NIRR"):

@@ -169,10 +169,13 @@ def test_unknown_operator_is_refused(tmp_path):
         Redactor.from_policy(_policy(tmp_path, "encrypt"))
 
 
-@pytest.mark.parametrize("text, number", [
-    ("nir 2 69 05 49 588 157 81", "2 69 05 49 588 157 81"),
-    ("iban FR76 3000 6000 0112 3456 7890 188", "FR76 3000 6000 0112 3456 7890 188"),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("nir 2 69 05 49 588 157 81", "2 69 05 49 588 157 81"),
+        ("iban FR76 3000 6000 0112 3456 7890 188", "FR76 3000 6000 0112 3456 7890 188"),
+    ],
+)
 def test_wrong_check_digits_are_redacted_only_for_the_types_the_policy_lists(text, number):
     strict = Redactor(replace(Policy.load(), redact_wrong_check_digits=()))
     assert strict.redact(text).text == text
