@@ -110,6 +110,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if purge_in_background:
             start_purge_thread(self.purge, self.retention.purge_interval_seconds)
 
+    # `_retrieve` and `_event_query` are private names of Rasa's SQLTrackerStore: their
+    # contract is in bot/rasa_compat/contract.py.
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
