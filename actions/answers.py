@@ -8,21 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from actions.catalogue import Faq, Link, Procedure
+from anonymization.text import MONTHS
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 CASE_QUESTIONS = ("where", "cost")
 TOPICS = "le coût, le lieu de la demande, les pièces à fournir, les délais ou la durée de validité"
 

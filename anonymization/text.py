@@ -1,10 +1,26 @@
-"""Small text helpers shared by recognizers and the redactor."""
+"""Small text helpers shared by recognizers, the redactor and the assistant."""
 
 from functools import lru_cache
 
 _ACCENTS = str.maketrans(
     "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ’",
     "aaaaaaceeeeiiiinooooouuuuyyoaAAAAAACEEEEIIIINOOOOOUUUUYYOA'",
+)
+
+# French month names, January first (dates written the French way: "3 mars 2026").
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 

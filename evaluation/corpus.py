@@ -19,6 +19,8 @@ from faker import Faker
 from stdnum import iban, luhn
 from stdnum.fr import nif, nir
 
+from anonymization.text import MONTHS
+
 DEFAULT_PATH = Path("tests/data/redaction_corpus.jsonl")
 SLOT = re.compile(r"\{(\w+)\}|\[\[(.+?)\]\]")
 
@@ -215,20 +217,6 @@ PROCEDURES_KEEP = {
     "KEEP_SERVICE": ["39 39", "3919", "3939", "115"],
     "KEEP_ARTICLE": ["article L. 262-2", "article R. 351-1", "article L.842-1", "article D 823-16"],
 }
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 SMS = [
     ("je suis", "jsuis"),
     ("s'il vous plaît", "svp"),

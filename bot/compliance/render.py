@@ -19,6 +19,7 @@ import jinja2
 import markdown
 import yaml
 
+from anonymization.text import MONTHS
 from bot.compliance import facts as project_facts
 
 TEMPLATES_ENV = "GUICHET_COMPLIANCE_TEMPLATES"
@@ -31,20 +32,6 @@ DOCUMENTS = {
     "notice-algorithme": "notice-algorithme.md.j2",
     "ai-act-article-50": "ai-act-article-50.md.j2",
 }
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 # Redaction placeholders (<PERSON_1>) in a document are text, not HTML tags.
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 # The served page is rebuilt at most this often (facts read files and the catalogue).

@@ -200,6 +200,8 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
     then took the slow outbox path (`guichet bench load`).
     """
 
+    # `_publish`, `_message`, `_exchange` and `_loop` are private names of Rasa's
+    # PikaEventBroker: their contract is in bot/rasa_compat/contract.py.
     PUBLISH_TIMEOUT_SECONDS = 10
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

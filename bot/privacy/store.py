@@ -125,6 +125,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with super().session_scope() as session:
             yield session
 
+    # `_retrieve` and `_event_query` are private names of Rasa's SQLTrackerStore: their
+    # contract is in bot/rasa_compat/contract.py.
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
