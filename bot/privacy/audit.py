@@ -18,6 +18,7 @@ import time
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -127,14 +128,14 @@ def _strings(value) -> Iterator[str]:
             yield from _strings(item)
 
 
-def citizen_texts(event: dict, kind: str) -> Iterator[tuple[str, str]]:
+def citizen_texts(event: dict, kind: str) -> Iterator[tuple[str, Any]]:
     """(field, text) for each field of a stored Rasa event (tracker store or analytics sink) of
     type `kind` that can hold what a citizen wrote or a value taken from it: the message texts
     (a bot response may quote a slot), entity and slot values, a message's client metadata.
 
     Nothing else is looked at: ids, hashes, timestamps, intent and action names, confidences
     and the model ids in actions' metadata are the store's own, and random ids look like
-    mistyped IBANs or SIRENs."""
+    mistyped IBANs or SIRENs. A value may be missing or not a string: the caller keeps strings."""
     parse_data = event.get("parse_data") or {}
     yield "text", event.get("text")
     yield "text", parse_data.get("text")
@@ -278,7 +279,9 @@ def verify(store: RedactingSQLTrackerStore, head: str | None = None) -> Verifica
     check = verify_chain(rows, head)
     if check.broken:
         return Verification(False, f"BROKEN: {check.broken}", check.head)
-    erased = {}  # conversation reference -> (timestamp, receipt id) of its latest erasure
+    erased: dict[
+        str, tuple
+    ] = {}  # conversation reference -> (timestamp, receipt id) of its latest erasure
     for row in rows:
         if row.kind == "erasure" and row.conversation:
             erased[row.conversation] = max(
