@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/guichet.tar.gz
 # The NLU examples about procedures are generated from the catalogue's vocabulary (aliases,
-# situations, questions, FAQ, case words and phrasings); answers, help and messages are read by
+# situations, questions, case words and phrasings); answers, FAQ, help and messages are read by
 # the action server at run time, so editing only those needs no retraining.
 CATALOGUE_NLU := data/nlu/catalogue.yml
 VOCABULARY := $(wildcard data/knowledge/procedures/*.yml data/knowledge/local/*.yml) \

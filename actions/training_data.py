@@ -7,7 +7,9 @@ changes when the catalogue does, and a test checks that it is up to date.
 
 What is generated, for every procedure:
 - its example questions (`questions:`), each under the intent of its sub-question;
-- its life situations and FAQ phrasings, as general questions about it (ask_procedure);
+- its life situations, as general questions about it (ask_procedure); FAQ phrasings are left
+  to the catalogue matcher: they are specific questions ("où acheter le timbre ?"), and as
+  general ones they taught the classifier that every question is general;
 - one sentence per alias, taking the phrasings of data/knowledge/phrasings.yml in turn;
 - one two-question message (multi-intent, such as "ask_cost+ask_documents");
 - its words in another sense (`not_about`), as out-of-scope examples, not annotated;
@@ -38,7 +40,7 @@ INTENTS = {
 OUT_OF_SCOPE = "out_of_scope"
 HEADER = """\
 # GENERATED from data/knowledge/ by `python -m actions.training_data` (run by `make train`).
-# Do not edit: change the procedure files (aliases, situations, questions, faq),
+# Do not edit: change the procedure files (aliases, situations, questions),
 # data/knowledge/cases.yml or data/knowledge/phrasings.yml, then retrain.
 """
 RESERVED = re.compile(r"[\[\]{}()]")
@@ -109,7 +111,7 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
         for question, texts in procedure.questions.items():
             for text in texts:
                 add(INTENTS[question], text)
-        for text in (*procedure.situations, *(p for faq in procedure.faq for p in faq.phrasings)):
+        for text in procedure.situations:
             add("ask_procedure", text)
         for alias in procedure.aliases:
             intent, template = next(alias_turns)
@@ -171,7 +173,12 @@ def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> 
 
 
 def main() -> int:
-    OUTPUT.write_text(generate(), encoding="utf-8")
+    generated = generate()
+    # Rewritten only when it changes: an edited answer or FAQ does not retrain the model.
+    if OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == generated:
+        print(f"{OUTPUT} is up to date")
+        return 0
+    OUTPUT.write_text(generated, encoding="utf-8")
     print(f"wrote {OUTPUT}")
     return 0
 

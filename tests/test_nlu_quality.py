@@ -10,11 +10,11 @@ from tests.conftest import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "guichet.tar.gz"
 # A regression floor, just under the measured value. It was 0.94 (measured 0.952 on the
-# hand-written data the set had been tuned to); with the catalogue-generated examples of
-# issue 12 it measured 0.823 (accuracy 0.79): a known regression of the classifier alone
-# (ask_procedure, ask_eligibility), to win back, while routing on the external set rose with
-# the catalogue matcher. Raise it as the training data improves.
-MIN_MACRO_F1 = 0.80
+# hand-written data the set had been tuned to); the catalogue-generated examples of issue 12
+# brought it to 0.823, mostly because FAQ phrasings, specific questions, were labelled as
+# general ones (ask_procedure took every question). Left to the catalogue matcher, they no
+# longer teach the classifier: 0.874 (accuracy 0.854). Raise it as the training data improves.
+MIN_MACRO_F1 = 0.85
 
 
 def _examples(path) -> set[str]:
