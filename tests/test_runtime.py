@@ -120,6 +120,12 @@ def test_stop_then_immediate_restart_on_the_same_ports(tmp_path):
     ports = {"GUICHET_PORT": str(free_port()), "GUICHET_ACTIONS_PORT": str(free_port())}
     first = start_assistant(tmp_path, ports)
     first.say(uuid.uuid4().hex, "Bonjour")
+    with socket.create_connection(("127.0.0.1", first.port)) as client:
+        # Answered, then closed by the server first: its end waits in TIME_WAIT (a client that
+        # closes first, as urllib may, leaves the TIME_WAIT on its own side).
+        client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        while client.recv(4096):
+            pass
     assert stop_assistant(first) == 0
     assert int(ports["GUICHET_PORT"]) in ports_in_time_wait(), "the restart must meet TIME_WAIT"
     second = start_assistant(tmp_path, ports)
