@@ -24,6 +24,8 @@ from bot.privacy.retention import Retention
 from bot.privacy.store import RedactingSQLTrackerStore, sender_reference
 from tests.test_stores import DOMAIN, user_message
 
+pytestmark = pytest.mark.services
+
 DAY = 86400
 RETENTION = Retention({"conversations": 30, "analytics": 365, "receipts": 1095})
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}

@@ -56,6 +56,7 @@ def facts(explanation: dict) -> dict[str, str]:
     return {term: value for section in explanation["sections"] for term, value in section["facts"]}
 
 
+@pytest.mark.unit
 def test_a_sure_answer_says_what_was_understood_and_where_it_comes_from():
     state = tracker(QUESTION, "ask_cost", 0.97, [("procedure", "passeport")])
     explanation = explanation_of(run(dialogue.ActionAnswerProcedure(), state))
@@ -83,6 +84,7 @@ def test_a_sure_answer_says_what_was_understood_and_where_it_comes_from():
         tracker(f"{NAME} veut parler à quelqu'un, {PHONE}", "request_human", 0.99),
     ],
 )
+@pytest.mark.unit
 def test_the_explanation_never_holds_the_citizens_words(state):
     action = {
         "request_human": dialogue.ActionOfferHuman(),
@@ -92,6 +94,7 @@ def test_the_explanation_never_holds_the_citizens_words(state):
     assert [word for word in OWN_WORDS if word.lower() in text.lower()] == []
 
 
+@pytest.mark.unit
 def test_the_band_follows_the_classifier_and_the_matcher():
     sure = tracker("combien coûte un passeport", "ask_cost", 0.95, [("procedure", "passeport")])
     probable = tracker("combien coûte un passeport", "ask_cost", 0.7, [("procedure", "passeport")])
@@ -110,6 +113,7 @@ def test_the_band_follows_the_classifier_and_the_matcher():
     assert bands == ["sure", "probable", "probable", "uncertain"]
 
 
+@pytest.mark.unit
 def test_the_case_is_the_catalogues_label():
     state = tracker(
         "j'ai perdu ma carte d'identité, c'est combien ?",
@@ -121,6 +125,7 @@ def test_the_case_is_the_catalogues_label():
     assert explanation["case"] == "loss" and facts(explanation)["Votre cas"] == "perte"
 
 
+@pytest.mark.unit
 def test_an_answer_from_no_procedure_says_so():
     state = tracker("je veux parler à un humain", "request_human", 0.99)
     explanation = explanation_of(run(dialogue.ActionOfferHuman(), state))
@@ -130,6 +135,7 @@ def test_an_answer_from_no_procedure_says_so():
     assert "aucune fiche du catalogue" in json.dumps(explanation, ensure_ascii=False)
 
 
+@pytest.mark.unit
 def test_a_local_answer_names_the_administration_that_wrote_it():
     local = next(
         procedure
@@ -142,6 +148,7 @@ def test_a_local_answer_names_the_administration_that_wrote_it():
     assert explanation["source"] == local.local.sources[0].url
 
 
+@pytest.mark.unit
 def test_the_wording_file_covers_every_question_case_and_band():
     wording = yaml.safe_load((KNOWLEDGE_DIR / "explanation.yml").read_text(encoding="utf-8"))
     assert set(wording["questions"]) == set(QUESTIONS)

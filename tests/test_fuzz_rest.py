@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.server.channels import MAX_SENDER_CHARS, GuardedRestInput, Refused
 from bot.settings import Settings
+
+pytestmark = pytest.mark.unit
 
 CANARY = "Kerbrat-Quéméner 06 71 82 93 04"
 REFUSALS = {

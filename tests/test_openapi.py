@@ -62,6 +62,7 @@ def registered_routes() -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.unit
 def test_description_is_valid_openapi_3_1():
     import schemathesis
 
@@ -69,6 +70,7 @@ def test_description_is_valid_openapi_3_1():
     schemathesis.openapi.from_dict(SPEC).validate()
 
 
+@pytest.mark.unit
 def test_every_route_is_described_and_every_description_is_a_route():
     registered, described = registered_routes(), described_routes()
     assert registered - described == set(), "registered but not described"
@@ -104,6 +106,7 @@ def _schemas_with_examples():
             yield name, schema, example
 
 
+@pytest.mark.unit
 def test_every_example_is_valid_against_its_schema():
     from jsonschema import Draft202012Validator, RefResolver
 

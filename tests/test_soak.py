@@ -10,6 +10,7 @@ from bot.cli import build_parser
 from bot.tools.soak import FIFTHS, bench_soak, run_soak
 
 
+@pytest.mark.unit
 def test_the_command_line():
     args = build_parser().parse_args(["bench", "soak", "--minutes", "2", "--users", "3"])
     assert (args.func, args.minutes, args.users) == (bench_soak, 2.0, 3)

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from anonymization import Redactor
 
+pytestmark = pytest.mark.unit
+
 PLACEHOLDER = "<REDACTION_FAILED>"
 CANARIES = [
     "1 85 05 78 006 084 91",  # NIR, key 91
