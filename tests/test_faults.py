@@ -58,6 +58,15 @@ def wait_for_empty_outbox(data_dir: Path) -> None:
         time.sleep(0.5)
 
 
+def wait_for_delivery_logged(assistant) -> None:
+    """The outbox says it delivered its backlog: the line comes just after the outbox empties
+    (through the redacting log filter), so a test that stops right away could miss it."""
+    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
+    while "queued events delivered" not in "".join(assistant.output):
+        assert time.monotonic() < deadline, "no 'queued events delivered' in the log"
+        time.sleep(0.5)
+
+
 def wait_for_queued(data_dir: Path, queue_prefix: str) -> dict[str, int]:
     """The outbox's queues once one named `queue_prefix...` holds events. A RabbitMQ publish
     is confirmed (or given up and queued) in the background, up to its timeout after the
@@ -90,6 +99,7 @@ def converse_through_an_outage(
         service.start()
         replies += [assistant.say(sender, text) for text in AFTER]
         wait_for_empty_outbox(data_dir)
+        wait_for_delivery_logged(assistant)
     finally:
         stop_assistant(assistant)
 
@@ -218,6 +228,7 @@ def test_server_starts_while_postgresql_is_down_and_delivers_when_it_returns(
             assert sum(backlog.values()) > 0
             postgres.start()
             wait_for_empty_outbox(data_dir)
+            wait_for_delivery_logged(assistant)
             replies += [assistant.say(sender, text) for text in AFTER]
         finally:
             stop_assistant(assistant)
