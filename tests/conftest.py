@@ -154,6 +154,36 @@ def stop_assistant(assistant: RunningAssistant) -> int:
     return assistant.process.returncode
 
 
+# The catalogue's first 24 procedures (before issue 13 widened it).
+ORIGINAL_PROCEDURES = frozenset(
+    {
+        "cni",
+        "passeport",
+        "permis_conduire",
+        "carte_grise",
+        "acte_naissance",
+        "casier_judiciaire",
+        "recensement_jdc",
+        "listes_electorales",
+        "procuration",
+        "pacs",
+        "mariage",
+        "rsa",
+        "prime_activite",
+        "aides_logement",
+        "declaration_revenus",
+        "carte_vitale",
+        "changement_adresse",
+        "france_services",
+        "franceconnect",
+        "titre_sejour",
+        "amendes",
+        "retraite",
+        "acte_deces",
+        "allo_service_public",
+    }
+)
+
 TIERS = ("unit", "model", "services", "browser")
 
 

@@ -10,36 +10,13 @@ import pytest
 from actions.answers import render_answer, render_conditions
 from actions.catalogue import KINDS, QUESTIONS, SITUATIONS, Catalogue, normalise, situation_for_age
 from actions.matcher import CatalogueMatcher
+from tests.conftest import ORIGINAL_PROCEDURES
 
 pytestmark = pytest.mark.unit
 
 CATALOGUE = Catalogue.load()
 MATCHER = CatalogueMatcher(CATALOGUE)
-REQUIRED_TOPICS = {
-    "cni",
-    "passeport",
-    "permis_conduire",
-    "carte_grise",
-    "acte_naissance",
-    "casier_judiciaire",
-    "recensement_jdc",
-    "listes_electorales",
-    "procuration",
-    "pacs",
-    "mariage",
-    "rsa",
-    "prime_activite",
-    "aides_logement",
-    "declaration_revenus",
-    "carte_vitale",
-    "changement_adresse",
-    "france_services",
-    "franceconnect",
-    "titre_sejour",
-    "amendes",
-    "retraite",
-    "acte_deces",
-    "allo_service_public",
+REQUIRED_TOPICS = ORIGINAL_PROCEDURES | {
     # Added with the catalogue's breadth (issue 13).
     "allocations_familiales",
     "paje",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.server.channels import MAX_SENDER_CHARS, GuardedRestInput, Refused
 from bot.settings import Settings
+from tests.fuzzing import FUZZ
 
 pytestmark = pytest.mark.unit
 
@@ -23,13 +24,6 @@ REFUSALS = {
     400: {"invalid_json", "invalid_fields", "invalid_characters", "empty_message"},
     413: {"message_too_long"},
 }
-FUZZ = settings(
-    max_examples=500,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 CHANNEL = GuardedRestInput(Settings(max_message_chars=2000))
 
 JSON_VALUES = st.recursive(

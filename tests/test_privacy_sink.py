@@ -34,8 +34,8 @@ def sink(tmp_path) -> RedactingSQLEventBroker:
     return RedactingSQLEventBroker(db=str(tmp_path / "analytics.db"))
 
 
-@pytest.fixture
-def store(tmp_path, redactor, sink) -> RedactingSQLTrackerStore:
+def open_store(tmp_path, redactor, sink) -> RedactingSQLTrackerStore:
+    """The redacting store on SQLite in `tmp_path`, publishing to `sink`; purges on demand."""
     return RedactingSQLTrackerStore(
         domain=DOMAIN,
         dialect="sqlite",
@@ -45,6 +45,11 @@ def store(tmp_path, redactor, sink) -> RedactingSQLTrackerStore:
         retention=RETENTION,
         purge_in_background=False,
     )
+
+
+@pytest.fixture
+def store(tmp_path, redactor, sink) -> RedactingSQLTrackerStore:
+    return open_store(tmp_path, redactor, sink)
 
 
 def converse(store, sender: str, at: float = 0.0) -> None:
@@ -199,15 +204,7 @@ def test_a_batch_delivered_again_after_a_crash_is_not_stored_twice(tmp_path, red
     outbox dropped it: on restart the batch comes again, followed by a later event."""
     monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
     sink = RedactingSQLEventBroker(db=str(tmp_path / "analytics.db"))
-    store = RedactingSQLTrackerStore(
-        domain=DOMAIN,
-        dialect="sqlite",
-        db=str(tmp_path / "guichet.db"),
-        redactor=redactor,
-        event_broker=sink,
-        retention=RETENTION,
-        purge_in_background=False,
-    )
+    store = open_store(tmp_path, redactor, sink)
     converse(store, "s1")
     columns = (
         "conversation",

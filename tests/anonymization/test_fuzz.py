@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from anonymization import Redactor
+from tests.fuzzing import FUZZ
 
 pytestmark = pytest.mark.unit
 
@@ -28,13 +29,6 @@ CANARIES = [
     "06 71 82 93 04",
     "maelys.kerbrat@orange.fr",
 ]
-FUZZ = settings(
-    max_examples=500,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 # Any character but digits and '@' (Nd and the '@' sign), including controls and lone
 # surrogates; the redactor must survive those too.
