@@ -14,7 +14,9 @@ import json
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import aio_pika
 import psycopg2
@@ -50,34 +52,43 @@ def write_endpoints(directory: Path, tracker_store: dict, event_broker: dict) ->
     return path
 
 
+T = TypeVar("T")
+
+
+def poll(read: Callable[[], T], done: Callable[[T], bool]) -> T:
+    """Read until `done` holds, within the delivery deadline; the last value read explains
+    a failure."""
+    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
+    while not done(value := read()):
+        assert time.monotonic() < deadline, value
+        time.sleep(0.5)
+    return value
+
+
 def wait_for_empty_outbox(data_dir: Path) -> None:
     """The background retry delivers the backlog without any further message."""
-    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
-    while any(outbox.backlog(data_dir / outbox.FILE_NAME).values()):
-        assert time.monotonic() < deadline, outbox.backlog(data_dir / outbox.FILE_NAME)
-        time.sleep(0.5)
+    poll(
+        lambda: outbox.backlog(data_dir / outbox.FILE_NAME),
+        lambda backlog: not any(backlog.values()),
+    )
 
 
 def wait_for_delivery_logged(assistant) -> None:
     """The outbox says it delivered its backlog: the line comes just after the outbox empties
     (through the redacting log filter), so a test that stops right away could miss it."""
-    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
-    while "queued events delivered" not in "".join(assistant.output):
-        assert time.monotonic() < deadline, "no 'queued events delivered' in the log"
-        time.sleep(0.5)
+    poll(lambda: "".join(assistant.output), lambda log: "queued events delivered" in log)
 
 
 def wait_for_queued(data_dir: Path, queue_prefix: str) -> dict[str, int]:
     """The outbox's queues once one named `queue_prefix...` holds events. A RabbitMQ publish
     is confirmed (or given up and queued) in the background, up to its timeout after the
     turn that made the event."""
-    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
-    while True:
-        backlog = outbox.backlog(data_dir / outbox.FILE_NAME)
-        if any(key.startswith(queue_prefix) and count for key, count in backlog.items()):
-            return backlog
-        assert time.monotonic() < deadline, backlog
-        time.sleep(0.5)
+    return poll(
+        lambda: outbox.backlog(data_dir / outbox.FILE_NAME),
+        lambda backlog: any(
+            key.startswith(queue_prefix) and count for key, count in backlog.items()
+        ),
+    )
 
 
 def converse_through_an_outage(
