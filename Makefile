@@ -31,7 +31,7 @@ PYTHON := $(PYTHON311)
 PYTHON_WHY := the default, supported until October 2027
 else
 PYTHON := $(call find_python,3.10)
-PYTHON_WHY := fallback: no Python 3.11 found (3.10 receives no security fixes since October 2026)
+PYTHON_WHY := fallback: $(if $(filter command line,$(origin PYTHON311)),3.11 turned off with PYTHON311=,no Python 3.11 found) (3.10 receives no security fixes since October 2026)
 endif
 PY_VERSION := $(if $(PYTHON),$(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
 # One stamp per interpreter: switching interpreter recreates the venv (and so retrains).
