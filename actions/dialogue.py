@@ -35,12 +35,13 @@ REQUEST_CASES = frozenset({"renewal", "loss", "theft", "first_request"})
 # catalogue phrasing left out in turn and matched against the others, as written and inside two
 # carrier sentences; the hand-written out-of-scope examples; vague messages about several
 # procedures. Of the 311 phrasings without a procedure's name, as written / in "bonjour, … que
-# dois-je faire ?" / followed by "merci d'avance pour votre réponse", these answer 39 / 39 / 26
-# right and 5 / 5 / 1 wrong, 1 of 154 out-of-scope examples and 2 of 22 vague messages; before
-# (margin 0.15, the words of asking counted as content), 41 / 20 / 31 right, 11 / 4 / 6 wrong,
-# 2 and 4. A margin of 0.18 answered 45 / 45 / 29 right, 7 / 7 / 1 wrong, but also "je veux des
-# aides de la caf" (Paje, 0.19 ahead). The rest is offered among suggestions: the closest
-# procedure is the right one for fewer than half of these phrasings (148 of 311).
+# dois-je faire ?" / followed by "merci d'avance pour votre réponse", these answer 39 / 39 / 25
+# right and 6 / 6 / 1 wrong, and offer the right one among suggestions for 175 / 175 / 176; 1
+# of 154 out-of-scope examples and 2 of 22 vague messages are answered. Before (margin 0.15,
+# the words of asking counted as content, any close string taken for a misspelt name, other
+# senses of unnamed procedures): 40 / 20 / 31 right, 11 / 4 / 6 wrong, 157 / 129 / 151, 2 and
+# 4. Here, a margin of 0.15 answers 54 / 54 / 37 right but 10 / 10 / 4 wrong, 4 and 6; 0.18,
+# 44 / 44 / 29 and 7 / 7 / 1, with "je veux des aides de la caf" answered (Paje, 0.19 ahead).
 MATCH_CONFIDENT = 0.3  # answer the closest procedure when it is that close…
 MATCH_MARGIN = 0.2  # …and that far ahead of the next one ("des aides de la caf": 0.19, vague)
 MATCH_OVER_CONTEXT = 0.5  # a follow-up stays on the conversation's procedure unless this close
@@ -243,7 +244,11 @@ def understand(tracker: Tracker) -> Understanding:
         named, named_by = procedures[named_in_text[0]], "alias"  # the best fit of the names
     elif by_entity:
         named, named_by = by_entity, "entity"
-    elif closest_is_clear(matches, in_context=bool(tracker.get_slot("procedure"))):
+    elif not other_sense and closest_is_clear(
+        matches, in_context=bool(tracker.get_slot("procedure"))
+    ):
+        # A procedure's word in another sense ("un casier à la salle de sport") makes the
+        # message out of scope, not about whichever procedure its other words resemble.
         named, named_by = procedures[top.procedure], "example"
     else:
         named = None

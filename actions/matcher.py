@@ -293,7 +293,11 @@ class CatalogueMatcher:
         """The procedures the message may be about, best first, and those whose words it uses
         in another sense (left out of the first)."""
         candidates, other_sense = self._example_matches(text)
-        for procedure_id, score in self._alias_matches(text).items():
+        named = self._alias_matches(text)
+        # Only a procedure the message names can be named in another sense: "je cherche du
+        # travail" is close to "permis de travail", but says nothing of a driving licence.
+        other_sense &= named.keys()
+        for procedure_id, score in named.items():
             example = candidates.get(procedure_id) or Match(procedure_id, 0.0, "example")
             candidates[procedure_id] = dataclasses.replace(example, score=score, via="alias")
         # Named procedures first; between them, the one whose examples fit the message best.

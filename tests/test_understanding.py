@@ -78,11 +78,30 @@ def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text,
         "un permis de chasse",
         "une entreprise de déménagement pas chère",
         "une retraite spirituelle",
+        # Written apart from the catalogue's `not_about` phrases, to check that they generalise.
+        "mon fils veut passer le permis, quelle auto-école",
+        "assurance décès pour mon prêt immobilier",
+        "immatriculation de mon entreprise au rcs en ligne",
+        "radar de recul à installer sur ma voiture",
+        "clôture de mon livret a à la banque",
+        "récépissé du dépôt de plainte pour vol de vélo",
+        "carte verte de mon assurance moto",
+        "retrait d'espèces à l'étranger avec ma carte",
+        "quel vin marier avec un poulet rôti",
+        "how are you doing",
     ],
 )
 def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
     named = [match.procedure for match in MATCHER.matches(text) if match.via == "alias"]
     assert not named
+
+
+@pytest.mark.unit
+def test_only_a_named_procedure_can_be_used_in_another_sense():
+    """ "permis de travail" is another sense of the driving licence, but "je cherche du travail"
+    does not name it: the message is not made out of scope by it."""
+    assert MATCHER.analyse("je cherche du travail")[1] == set()
+    assert MATCHER.analyse("un permis de travail")[1] == {"permis_conduire"}
 
 
 @pytest.mark.unit
