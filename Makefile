@@ -50,7 +50,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install train run test check lint lock clean python-info browser-deps nginx-deps mpl-deps
+.PHONY: help install train run test check lint lock lock-check clean python-info browser-deps nginx-deps mpl-deps
 
 help:
 	@echo "make run    install if needed, train if data changed, start the assistant"
@@ -105,7 +105,7 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q -m unit
 
-test: python-info $(MODEL) lint browser-deps nginx-deps
+test: python-info $(MODEL) lint lock-check browser-deps nginx-deps
 	$(BIN)/rasa data validate --fail-on-warnings
 	@# Catalogue freshness and consistency: warns only, so CI never breaks on a calendar date.
 	$(BIN)/guichet content check
@@ -147,6 +147,19 @@ lock: $(STAMP)
 		/^[^#]/ && !seen[tolower($$1)]' $(VENV)/freeze.txt constraints.txt \
 		| sed -E '/;/! s/$$/; python_version != "$(PY_VERSION)"/'; } | LC_ALL=C sort -f -t= -k1,1; } > $(VENV)/lock.txt
 	mv $(VENV)/lock.txt constraints.txt
+
+# The lock must stay valid for both interpreters: when the other one (3.10 or 3.11) is on this
+# machine, pip resolves the lock for it without installing anything (a pin that needs a newer
+# Python, say, fails here rather than on the fallback machine).
+OTHER_PYTHON := $(if $(filter 3.11,$(PY_VERSION)),$(call find_python,3.10),$(PYTHON311))
+OTHER_PIP_FLAGS := $(if $(filter 3.11,$(PY_VERSION)),,--ignore-requires-python)
+lock-check: $(STAMP)
+	@if test -n "$(OTHER_PYTHON)"; then \
+		echo "Checking that constraints.txt also resolves for $(OTHER_PYTHON)"; \
+		"$(OTHER_PYTHON)" -m pip install --dry-run --ignore-installed --quiet \
+			--disable-pip-version-check $(OTHER_PIP_FLAGS) -c constraints.txt -e '.[dev]' \
+			2>&1 | grep -v '^WARNING: Location' ; test "$${PIPESTATUS[0]}" = 0; \
+	else echo "lock-check: no other interpreter on this machine, skipped"; fi
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache
