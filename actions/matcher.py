@@ -33,28 +33,18 @@ ALIAS_SCORE = 1.0
 FUZZY_ALIAS_SCORE = 0.9
 MIN_FUZZY_ALIAS_CHARS = 6  # shorter aliases (cni, apl, pacs) must be typed exactly
 FUZZY_ALIAS_RATIO = 88
-# …and word by word: each content word a typo of the alias's word (same first letter), not
-# another word ("déclaration de grossesse" is not "déclaration décès", "de logement" is not
-# "aide logement", "emménagement" is not "déménagement").
-FUZZY_ALIAS_WORD_RATIO = 75
 FUZZY_WORD_RATIO = 84
 MIN_FUZZY_WORD_CHARS = 5
 VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by rank
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
 NOT_ABOUT = "not_about"
 # French function words (folded): they say nothing about which procedure a message is about.
-# The last line, the words of asking ("que dois-je faire", "comment faut-il", "je voudrais"):
-# counted as content, they drowned a short description in any question about anything. With
-# each catalogue phrasing without a name left out in turn (evaluation/matcher_loo.py), the
-# closest procedure was the right one for 140 of 312 of them, and 102 of 314 inside "bonjour,
-# … que dois-je faire ?"; without those words, 148 of 311 in both.
 FUNCTION_WORDS = frozenset(
     """
 a ai as au aux avec avez avoir c ca ce ces cet cette d dans de des du elle elles en es est et
 etre il ils j je l la le les leur lui m ma mais me mes moi mon n ne nos notre nous on ou par
 pas pour qu que quel quelle quelles quels qui s sa se ses si son sont sur t ta te tes toi ton
 tu un une vos votre vous y bonjour svp merci stp bjr slt salut
-comment quoi quand dois doit faut faire fait peux peut puis veux voudrais voudrait
 """.split()
 )
 
@@ -112,24 +102,6 @@ def stems(text: str) -> list[str]:
         if found.group() not in FUNCTION_WORDS
         or lowered[found.start() : found.end()] in ACCENTED_CONTENT_WORDS
     ]
-
-
-def _typo_of(window: str, alias: str) -> bool:
-    """Whether `window` (normalised) writes `alias` with typos, not other words: the same
-    content words in the same order, each equal or a close spelling with the same first letter;
-    or the same letters with the spaces left out ("cartegrise")."""
-    if window.replace(" ", "") == alias.replace(" ", ""):
-        return True
-    written = [word for word in window.split() if word not in FUNCTION_WORDS]
-    named = [word for word in alias.split() if word not in FUNCTION_WORDS]
-    return (
-        bool(written)
-        and len(written) == len(named)
-        and all(
-            a == b or (a[0] == b[0] and fuzz.ratio(a, b) >= FUZZY_ALIAS_WORD_RATIO)
-            for a, b in zip(written, named, strict=True)
-        )
-    )
 
 
 class CatalogueMatcher:
@@ -214,16 +186,15 @@ class CatalogueMatcher:
                 window = " ".join(words[start : start + size])
                 if len(window) < MIN_FUZZY_ALIAS_CHARS:
                     continue
-                for alias, *_ in process.extract(
+                best = process.extractOne(
                     window,
                     self._fuzzy_aliases.keys(),
                     scorer=fuzz.ratio,
                     score_cutoff=FUZZY_ALIAS_RATIO,
-                    limit=3,
-                ):
-                    if _typo_of(window, alias):
-                        found.setdefault(self._fuzzy_aliases[alias], FUZZY_ALIAS_SCORE)
-                        break
+                )
+                if best:
+                    procedure_id = self._fuzzy_aliases[best[0]]
+                    found.setdefault(procedure_id, FUZZY_ALIAS_SCORE)
         return found
 
     def _message_weights(self, text: str) -> dict[str, float]:
@@ -293,11 +264,7 @@ class CatalogueMatcher:
         """The procedures the message may be about, best first, and those whose words it uses
         in another sense (left out of the first)."""
         candidates, other_sense = self._example_matches(text)
-        named = self._alias_matches(text)
-        # Only a procedure the message names can be named in another sense: "je cherche du
-        # travail" is close to "permis de travail", but says nothing of a driving licence.
-        other_sense &= named.keys()
-        for procedure_id, score in named.items():
+        for procedure_id, score in self._alias_matches(text).items():
             example = candidates.get(procedure_id) or Match(procedure_id, 0.0, "example")
             candidates[procedure_id] = dataclasses.replace(example, score=score, via="alias")
         # Named procedures first; between them, the one whose examples fit the message best.
