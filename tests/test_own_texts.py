@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from anonymization import Redactor
-from bot.privacy.events import EventRedactor
 
 pytestmark = pytest.mark.unit
 
@@ -71,27 +70,3 @@ def test_the_public_numbers_and_names_the_assistant_writes_are_kept(redactor):
     # The allow-list only keeps those words: a caller's own number is still redacted.
     result = redactor.redact("appelez-moi au +33 6 12 34 56 78 ou au 39 39")
     assert "+33 6 12 34 56 78" not in result.text and "39 39" in result.text
-
-
-def test_a_repeated_answer_is_analysed_once(redactor):
-    """The help route and explanation of every answer cost no redaction after the first."""
-    calls = []
-
-    class CountingRedactor:
-        def redact(self, text, conversation_id=None):
-            calls.append(text)
-            return redactor.redact(text, conversation_id=conversation_id)
-
-    events = EventRedactor(CountingRedactor())
-    help_routes = yaml.safe_load((KNOWLEDGE / "help.yml").read_text(encoding="utf-8"))
-    phone_line = help_routes["allo_service_public"]["text"]
-    bot_event = {
-        "event": "bot",
-        "text": "Pour être aidé par une personne :",
-        "data": {"custom": {"explanation": {"lines": [phone_line]}}},
-    }
-    first, _ = events.redact(bot_event, "conversation-1")
-    analysed = len(calls)
-    second, _ = events.redact(bot_event, "conversation-2")
-    assert analysed == 2 and len(calls) == analysed
-    assert first == second == bot_event
