@@ -12,29 +12,49 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(stdin: bytes, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "anonymization", "redact", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
+LINES = [
+    b"je m'appelle marie lemoine",
+    b"",
+    b"tel 06 12 34 56 78",
+    b"\xff\xfe invalid utf-8 \xc3",
+    b"a" * 1_000_000,
+    b"",
+    "La CAF m'a versé 86 €".encode(),
+]
+# Each run of the filter spends seconds loading spaCy: they all start at once.
+RUNS = {
+    "lines": (b"\n".join(LINES) + b"\n", []),
+    "json": (
+        "je m'appelle marie lemoine\nsigné marie lemoine\n".encode(),
+        ["--json", "--conversation-id", "c1"],
+    ),
+    "no final newline": (b"tel 0612345678", []),
+}
 
 
 @pytest.fixture(scope="module")
-def filtered():
-    lines = [
-        b"je m'appelle marie lemoine",
-        b"",
-        b"tel 06 12 34 56 78",
-        b"\xff\xfe invalid utf-8 \xc3",
-        b"a" * 1_000_000,
-        b"",
-        "La CAF m'a versé 86 €".encode(),
-    ]
-    return lines, run(b"\n".join(lines) + b"\n")
+def runs() -> dict[str, subprocess.CompletedProcess]:
+    started = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "anonymization", "redact", *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for name, (_, arguments) in RUNS.items()
+    }
+    done = {}
+    for name, process in started.items():
+        stdout, stderr = process.communicate(RUNS[name][0], timeout=120)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+        done[name] = subprocess.CompletedProcess(name, 0, stdout, stderr)
+    return done
+
+
+@pytest.fixture
+def filtered(runs):
+    return LINES, runs["lines"]
 
 
 def test_one_output_line_per_input_line(filtered):
@@ -54,13 +74,8 @@ def test_raw_values_never_echoed(filtered):
     assert b"lemoine" not in done.stderr
 
 
-def test_json_output_and_conversation_id():
-    done = run(
-        "je m'appelle marie lemoine\nsigné marie lemoine\n".encode(),
-        "--json",
-        "--conversation-id",
-        "c1",
-    )
+def test_json_output_and_conversation_id(runs):
+    done = runs["json"]
     first, second = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert first == {
         "text": "je m'appelle <PERSON_1>",
@@ -72,5 +87,5 @@ def test_json_output_and_conversation_id():
     assert second["text"] == "signé <PERSON_1>"
 
 
-def test_last_line_without_newline():
-    assert run(b"tel 0612345678").stdout == b"tel <PHONE_NUMBER_1>\n"
+def test_last_line_without_newline(runs):
+    assert runs["no final newline"].stdout == b"tel <PHONE_NUMBER_1>\n"

@@ -69,34 +69,64 @@ def test_unreadable_policy_is_refused(tmp_path):
         Policy.load(tmp_path / "missing.yml")
 
 
-@pytest.fixture
-def typo_env(tmp_path):
-    env = dict(os.environ, GUICHET_REDACTION_POLICY=str(_broken(tmp_path, _rename_entity)))
-    env["GUICHET_DATA_DIR"] = str(tmp_path / "data")
-    return env
+# The commands that must refuse a broken policy. They run as real subprocesses, all at once
+# (each spends about 3 s importing Rasa and spaCy), each with its own data folder.
+REFUSING_COMMANDS = {
+    "redact": (["redact"], b"nir 1 85 05 78 006 084 36\n"),
+    "audit scan": (["audit", "scan"], b""),
+    "audit export": (["audit", "export"], b""),
+    "audit report": (["audit", "report", "--out", "r.html"], b""),
+    "run": (["run", "--port", "5999", "--actions-port", "5998"], b""),
+}
 
 
-def _refused(command, env, stdin=b"") -> subprocess.CompletedProcess:
-    done = subprocess.run(command, input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=300)
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """Each command's outcome and data folder, with a policy naming an unknown entity."""
+    policy = _broken(tmp_path_factory.mktemp("policy"), _rename_entity)
+    started = {}
+    for name, (arguments, stdin) in REFUSING_COMMANDS.items():
+        data_dir = tmp_path_factory.mktemp("data") / "data"
+        env = dict(os.environ, GUICHET_REDACTION_POLICY=str(policy))
+        env["GUICHET_DATA_DIR"] = str(data_dir)
+        process = subprocess.Popen(
+            [GUICHET, *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+        )
+        started[name] = (process, arguments, stdin, data_dir)
+    outcomes = {}
+    for name, (process, arguments, stdin, data_dir) in started.items():
+        stdout, stderr = process.communicate(stdin, timeout=300)
+        done = subprocess.CompletedProcess(arguments, process.returncode, stdout, stderr)
+        outcomes[name] = (done, data_dir)
+    return outcomes
+
+
+def _refused(refusals, name) -> tuple[subprocess.CompletedProcess, Path]:
+    done, data_dir = refusals[name]
     lines = done.stderr.decode().strip().splitlines()
     assert done.returncode == 2, done.stderr.decode()[-2000:]
     assert len(lines) == 1 and "FR_NIRR" in lines[0] and lines[0].startswith("guichet: ")
-    return done
+    return done, data_dir
 
 
-def test_guichet_redact_refuses_a_broken_policy(typo_env):
-    done = _refused([GUICHET, "redact"], typo_env, b"nir 1 85 05 78 006 084 36\n")
+def test_guichet_redact_refuses_a_broken_policy(refusals):
+    done, _ = _refused(refusals, "redact")
     assert done.stdout == b""
 
 
-@pytest.mark.parametrize("audit", [["scan"], ["export"], ["report", "--out", "r.html"]])
-def test_audit_commands_refuse_a_broken_policy(typo_env, audit):
-    _refused([GUICHET, "audit", *audit], typo_env)
-    assert not (Path(typo_env["GUICHET_DATA_DIR"])).exists()
+@pytest.mark.parametrize("audit", ["audit scan", "audit export", "audit report"])
+def test_audit_commands_refuse_a_broken_policy(refusals, audit):
+    _, data_dir = _refused(refusals, audit)
+    assert not data_dir.exists()
 
 
-def test_server_refuses_to_start_on_a_broken_policy(typo_env):
-    _refused([GUICHET, "run", "--port", "5999", "--actions-port", "5998"], typo_env)
+def test_server_refuses_to_start_on_a_broken_policy(refusals):
+    _refused(refusals, "run")
 
 
 def test_server_tracker_store_refuses_a_broken_policy(tmp_path, monkeypatch):
