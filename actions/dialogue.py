@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import render_answer, render_case, render_conditions, render_faq
 from actions.catalogue import SITUATIONS, Catalogue, Faq, Procedure, situation_for_age
 from actions.explanation import Explanation
-from actions.matcher import CatalogueMatcher, Match
+from actions.matcher import ALIAS_SCORE, CatalogueMatcher, Match
 
 INTENT_QUESTIONS = {
     "ask_procedure": "summary",
@@ -70,17 +70,6 @@ class ActionSessionStart(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(text=message("disclosure"))
         return [SessionStarted(), ActionExecuted("action_listen")]
-
-
-class ActionPrivacyNotice(Action):
-    def name(self) -> str:
-        return "action_privacy_notice"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=message("privacy"))
-        return []
 
 
 class CitizenAnswerAction(Action, abc.ABC):
@@ -330,6 +319,38 @@ class ActionAnswerProcedure(CitizenAnswerAction):
             explanation = Explanation(band, request="which_procedure")
             return [SlotSet("question", questions[-1])], explanation
         return answer_procedure(dispatcher, tracker, understanding)
+
+
+class ActionPrivacyNotice(CitizenAnswerAction):
+    """How this conversation's data are handled, unless the message is about a procedure.
+
+    "Quelles informations contient la carte Vitale ?" speaks of data, but of a procedure's: a
+    message naming a procedure, or very close to one of its examples, is answered about it,
+    with the privacy notice one click away. A looser resemblance is not enough ("nos échanges
+    sont archivés ?" is not about exchanging a driving licence).
+    """
+
+    def name(self) -> str:
+        return "action_privacy_notice"
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[EventType], Explanation]:
+        understanding = understand(tracker)
+        top = understanding.matches[0] if understanding.matches else None
+        if (
+            understanding.named_by is not None
+            and top is not None
+            and top.procedure == understanding.procedure.id
+            and top.score >= (ALIAS_SCORE if top.via == "alias" else MATCH_OVER_CONTEXT)
+        ):
+            dispatcher.utter_message(
+                text=message("privacy_pointer"),
+                buttons=[{"title": message("privacy_button"), "payload": "/ask_privacy"}],
+            )
+            return answer_procedure(dispatcher, tracker, understanding)
+        dispatcher.utter_message(text=message("privacy"))
+        return [], Explanation(classifier_band(*_intent(tracker)), request="privacy")
 
 
 def suggest(

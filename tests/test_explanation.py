@@ -136,6 +136,32 @@ def test_an_answer_from_no_procedure_says_so():
 
 
 @pytest.mark.unit
+def test_a_privacy_question_gets_the_notice():
+    state = tracker("nos échanges sont archivés ?", "ask_privacy", 0.97)
+    messages = run(dialogue.ActionPrivacyNotice(), state)
+    assert len(messages) == 1 and "anonymisés" in messages[0]["text"]
+    explanation = explanation_of(messages)
+    assert explanation["procedure"] is None
+    assert facts(explanation)["Votre demande"] == CATALOGUE.explanation["requests"]["privacy"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text",
+    ["quelles données personnelles contient la carte vitale ?", "mes infos sur ameli sont à jour ?"],
+)
+def test_data_of_a_named_procedure_is_answered_about_the_procedure(text):
+    """The classifier hears "données": the procedure is answered, the notice one click away."""
+    messages = run(dialogue.ActionPrivacyNotice(), tracker(text, "ask_privacy", 0.9))
+    pointer = messages[0]
+    assert pointer["buttons"] == [
+        {"title": dialogue.message("privacy_button"), "payload": "/ask_privacy"}
+    ]
+    assert explanation_of(messages)["procedure"] == "carte_vitale"
+    assert CATALOGUE.procedures["carte_vitale"].sources[0].url in messages[1]["text"]
+
+
+@pytest.mark.unit
 def test_a_local_answer_names_the_administration_that_wrote_it():
     local = next(
         procedure
