@@ -33,6 +33,7 @@ ALIAS_SCORE = 1.0
 FUZZY_ALIAS_SCORE = 0.9
 MIN_FUZZY_ALIAS_CHARS = 6  # shorter aliases (cni, apl, pacs) must be typed exactly
 FUZZY_ALIAS_RATIO = 88
+MIN_FUZZY_PART_CHARS = 4  # shorter words of a misspelt alias must be typed right
 FUZZY_WORD_RATIO = 84
 MIN_FUZZY_WORD_CHARS = 5
 VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by rank
@@ -102,6 +103,12 @@ def stems(text: str) -> list[str]:
         if found.group() not in FUNCTION_WORDS
         or lowered[found.start() : found.end()] in ACCENTED_CONTENT_WORDS
     ]
+
+
+def _short_words_typed(window: str, alias: str) -> bool:
+    """Whether the alias's short words ("de", "hlm") are in `window` as typed: a typo changes a
+    letter or two, not a whole short word ("demande l'effacement" is not "demande hlm")."""
+    return all(word in window for word in alias.split() if len(word) < MIN_FUZZY_PART_CHARS)
 
 
 class CatalogueMatcher:
@@ -186,15 +193,16 @@ class CatalogueMatcher:
                 window = " ".join(words[start : start + size])
                 if len(window) < MIN_FUZZY_ALIAS_CHARS:
                     continue
-                best = process.extractOne(
+                for alias, *_ in process.extract(
                     window,
                     self._fuzzy_aliases.keys(),
                     scorer=fuzz.ratio,
                     score_cutoff=FUZZY_ALIAS_RATIO,
-                )
-                if best:
-                    procedure_id = self._fuzzy_aliases[best[0]]
-                    found.setdefault(procedure_id, FUZZY_ALIAS_SCORE)
+                    limit=3,
+                ):
+                    if _short_words_typed(window, alias):
+                        found.setdefault(self._fuzzy_aliases[alias], FUZZY_ALIAS_SCORE)
+                        break
         return found
 
     def _message_weights(self, text: str) -> dict[str, float]:

@@ -63,6 +63,8 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
         ("ma carte d'identitée est perimée", "cni"),
         ("combien pour la carte grize", "carte_grise"),
         ("notre bébé est né ce matin", "declaration_naissance"),  # "né" is not "ne"
+        ("une demande de logment social", "logement_social"),
+        ("ma carte didentite est perdue", "cni"),  # SMS spelling glues the short words
     ],
 )
 def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text, procedure):
@@ -77,6 +79,8 @@ def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text,
         "un permis de chasse",
         "une entreprise de déménagement pas chère",
         "une retraite spirituelle",
+        # Close to "demande hlm" as a string, but a typo does not swap a whole short word.
+        "je demande l'effacement de mes données",
     ],
 )
 def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
