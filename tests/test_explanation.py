@@ -148,7 +148,10 @@ def test_a_privacy_question_gets_the_notice():
 @pytest.mark.unit
 @pytest.mark.parametrize(
     "text",
-    ["quelles données personnelles contient la carte vitale ?", "mes infos sur ameli sont à jour ?"],
+    [
+        "quelles données personnelles contient la carte vitale ?",
+        "mes infos sur ameli sont à jour ?",
+    ],
 )
 def test_data_of_a_named_procedure_is_answered_about_the_procedure(text):
     """The classifier hears "données": the procedure is answered, the notice one click away."""
