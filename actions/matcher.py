@@ -39,13 +39,17 @@ MIN_FUZZY_WORD_CHARS = 5
 VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by rank
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
 NOT_ABOUT = "not_about"
-# French function words (folded): they say nothing about which procedure a message is about.
+# French function words (folded), and the words of asking ("comment", "combien", "je dois"):
+# they say nothing about which procedure a message is about. Leaving each catalogue phrasing
+# out in turn, dropping the asking words put the right procedure first 46.6 % of the time
+# (44.8 % with them), and the answers given alone were right 82.9 % of the time (76.8 %).
 FUNCTION_WORDS = frozenset(
     """
 a ai as au aux avec avez avoir c ca ce ces cet cette d dans de des du elle elles en es est et
 etre il ils j je l la le les leur lui m ma mais me mes moi mon n ne nos notre nous on ou par
 pas pour qu que quel quelle quelles quels qui s sa se ses si son sont sur t ta te tes toi ton
 tu un une vos votre vous y bonjour svp merci stp bjr slt salut
+comment quoi combien quand faire fait faut dois doit peux peut puis veux voudrais savoir
 """.split()
 )
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
 from actions.catalogue import Catalogue
-from actions.matcher import CatalogueMatcher
+from actions.matcher import CatalogueMatcher, stems
 from actions.training_data import OUTPUT, generate
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
@@ -69,6 +69,13 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
 )
 def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text, procedure):
     assert MATCHER.matches(text)[0].procedure == procedure
+
+
+@pytest.mark.unit
+def test_the_words_of_asking_say_nothing_about_the_procedure():
+    """Every procedure is asked about with them: only the words of the matter are compared."""
+    assert stems("comment je dois faire, combien ça coûte et quand ?") == stems("coûte")
+    assert stems("je veux savoir ce qu'il faut pour mon passeport") == stems("passeport")
 
 
 @pytest.mark.unit
