@@ -13,7 +13,7 @@ from anonymization import cli as anonymization_cli
 from bot.compliance import render as compliance
 from bot.server import launcher
 from bot.settings import Settings
-from bot.tools import benchmark, content_check, eval_dialogue, soak
+from bot.tools import benchmark, content_check, eval_dialogue, eval_matcher, soak
 from bot.tools.ask import ask
 from evaluation import cli as evaluation_cli
 
@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask_command.set_defaults(func=_ask)
 
     eval_dialogue.add_command(commands)
+    eval_matcher.add_command(commands)
     anonymization_cli.add_commands(commands)
     evaluation_cli.add_commands(commands)
     _add_privacy_commands(commands)

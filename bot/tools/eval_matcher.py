@@ -1,0 +1,117 @@
+"""`guichet eval-matcher`: how well the catalogue matcher finds a procedure it has not seen.
+
+Each catalogue phrasing (situation, example question, FAQ phrasing) that names no procedure is
+left out of the matcher's index in turn, then matched against the rest. Printed: how often its
+procedure comes first, or among the three suggestions, and, for thresholds around those that
+let the matcher answer alone (actions/dialogue.py: MATCH_CONFIDENT, MATCH_MARGIN), how many
+phrasings it would answer and how many of those answers are right.
+
+No trained model is needed. The matcher's thresholds and word lists are chosen on these
+figures, never on the external set (tests/external/), which only checks the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass, field
+
+from actions.catalogue import Catalogue
+from actions.dialogue import MATCH_CONFIDENT, MATCH_MARGIN
+from actions.matcher import CatalogueMatcher
+
+SCORES = (0.25, MATCH_CONFIDENT, 0.35)
+MARGINS = (0.05, 0.1, MATCH_MARGIN, 0.2)
+
+
+@dataclass
+class MatcherFigures:
+    phrasings: int = 0  # left out in turn (those naming a procedure are not counted)
+    first: int = 0  # their procedure came first
+    in_top_three: int = 0
+    # (score, margin) -> [answered alone, answered right]
+    answered: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+
+
+def phrasings(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(procedure id, text) of every situation, example question and FAQ phrasing (a left-out
+    FAQ question is blank: its entry keeps its answer and variants)."""
+    return [
+        (procedure.id, text)
+        for procedure in catalogue.procedures.values()
+        for text in (
+            *procedure.situations,
+            *(text for texts in procedure.questions.values() for text in texts),
+            *(text for faq in procedure.faq for text in faq.phrasings),
+        )
+        if text
+    ]
+
+
+def leave_out(catalogue: Catalogue, procedure_id: str, text: str) -> Catalogue:
+    """The catalogue without `text` among the procedure's situations, questions and FAQ."""
+    procedure = catalogue.procedures[procedure_id]
+    faq = tuple(
+        dataclasses.replace(
+            entry,
+            question="" if entry.question == text else entry.question,
+            variants=tuple(variant for variant in entry.variants if variant != text),
+        )
+        for entry in procedure.faq
+    )
+    kept = dataclasses.replace(
+        procedure,
+        situations=tuple(situation for situation in procedure.situations if situation != text),
+        questions={
+            question: tuple(example for example in examples if example != text)
+            for question, examples in procedure.questions.items()
+        },
+        faq=faq,
+    )
+    return dataclasses.replace(catalogue, procedures={**catalogue.procedures, procedure_id: kept})
+
+
+def evaluate(catalogue: Catalogue) -> MatcherFigures:
+    figures = MatcherFigures(answered={(s, m): [0, 0] for s in SCORES for m in MARGINS})
+    whole = CatalogueMatcher(catalogue)
+    for procedure_id, text in phrasings(catalogue):
+        if whole.alias_spans(text):
+            continue  # a procedure's name decides; the examples are not needed
+        figures.phrasings += 1
+        found = CatalogueMatcher(leave_out(catalogue, procedure_id, text)).matches(text)
+        if not found:
+            continue
+        top = found[0]
+        margin = top.score - (found[1].score if len(found) > 1 else 0.0)
+        right = top.procedure == procedure_id
+        figures.first += right
+        figures.in_top_three += procedure_id in {match.procedure for match in found}
+        for (score, least_margin), counts in figures.answered.items():
+            if top.score >= score and margin >= least_margin:
+                counts[0] += 1
+                counts[1] += right
+    return figures
+
+
+def run(_args: argparse.Namespace) -> int:
+    figures = evaluate(Catalogue.load())
+    total = figures.phrasings or 1
+    print(f"{figures.phrasings} catalogue phrasings naming no procedure, each left out in turn")
+    print(f"procedure first       {figures.first / total:.3f}")
+    print(f"in the top three      {figures.in_top_three / total:.3f}")
+    print("answered alone (score >= S and margin >= M): answers, right, precision")
+    for (score, margin), (answers, right) in figures.answered.items():
+        current = (
+            "  <- actions/dialogue.py" if (score, margin) == (MATCH_CONFIDENT, MATCH_MARGIN) else ""
+        )
+        precision = f"{right / answers:.3f}" if answers else "-"
+        print(f"  S {score:.2f}  M {margin:.2f}  {answers:4d} {right:4d}  {precision}{current}")
+    return 0
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser(
+        "eval-matcher",
+        help="leave each catalogue phrasing out in turn: how often the matcher finds its procedure",
+    )
+    command.set_defaults(func=run)
