@@ -23,7 +23,8 @@ that every full garbage collection walks again: 0.5 to 0.7 s with the whole serv
 every 10 to 15 s under load (measured with gc.callbacks during `guichet bench load`), which
 showed as p99 turn latencies near one second. `freeze_startup_heap` moves what exists once
 the server has started out of the collector's reach (gc.freeze): full collections then take
-about 20 ms. bot.server.channels calls it when the server has started, after Rasa loaded the model.
+about 20 ms. bot.server.channels calls it when the server has started, after Rasa loaded the model;
+`guichet bench turns` calls it after loading its agents, to measure what the server runs.
 
 1 to 3 are applied by `bot.rasa_compat.install()`, with the other uses of Rasa's private names.
 Each has a test that its result is Rasa's own (tests/test_speedups.py).
