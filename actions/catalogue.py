@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,15 @@ class Procedure:
 
     def faq_entry(self, faq_id: str) -> Faq | None:
         return next((entry for entry in self.faq if entry.id == faq_id), None)
+
+    def examples(self) -> Iterator[tuple[str | None, str | None, str]]:
+        """(sub-question, FAQ id, text) of each way citizens ask about it: its situations (a
+        general question), example questions and FAQ phrasings."""
+        yield from (("summary", None, text) for text in self.situations)
+        for question, texts in self.questions.items():
+            yield from ((question, None, text) for text in texts)
+        for entry in self.faq:
+            yield from ((None, entry.id, text) for text in entry.phrasings)
 
 
 def _load_yaml(path: Path) -> dict:

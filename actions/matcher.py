@@ -150,12 +150,7 @@ class CatalogueMatcher:
     def _index(self, catalogue: Catalogue) -> list[_Example]:
         raw = []
         for procedure in catalogue.procedures.values():
-            for text in procedure.situations:
-                raw.append((procedure.id, "summary", None, text))
-            for question, texts in procedure.questions.items():
-                raw.extend((procedure.id, question, None, text) for text in texts)
-            for faq in procedure.faq:
-                raw.extend((procedure.id, None, faq.id, text) for text in faq.phrasings)
+            raw.extend((procedure.id, *example) for example in procedure.examples())
             raw.extend((procedure.id, NOT_ABOUT, None, text) for text in procedure.not_about)
         documents = [set(stems(text)) for *_, text in raw]
         frequency = defaultdict(int)

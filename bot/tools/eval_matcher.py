@@ -39,11 +39,7 @@ def phrasings(catalogue: Catalogue) -> list[tuple[str, str]]:
     return [
         (procedure.id, text)
         for procedure in catalogue.procedures.values()
-        for text in (
-            *procedure.situations,
-            *(text for texts in procedure.questions.values() for text in texts),
-            *(text for faq in procedure.faq for text in faq.phrasings),
-        )
+        for *_, text in procedure.examples()
         if text
     ]
 
