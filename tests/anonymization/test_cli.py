@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.subprocesses import run_at_once
+
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,33 +24,22 @@ LINES = [
     "La CAF m'a versé 86 €".encode(),
 ]
 # Each run of the filter spends seconds loading spaCy: they all start at once.
+REDACT = [sys.executable, "-m", "anonymization", "redact"]
 RUNS = {
-    "lines": (b"\n".join(LINES) + b"\n", []),
+    "lines": (REDACT, b"\n".join(LINES) + b"\n"),
     "json": (
+        [*REDACT, "--json", "--conversation-id", "c1"],
         "je m'appelle marie lemoine\nsigné marie lemoine\n".encode(),
-        ["--json", "--conversation-id", "c1"],
     ),
-    "no final newline": (b"tel 0612345678", []),
+    "no final newline": (REDACT, b"tel 0612345678"),
 }
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, subprocess.CompletedProcess]:
-    started = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "anonymization", "redact", *arguments],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-        )
-        for name, (_, arguments) in RUNS.items()
-    }
-    done = {}
-    for name, process in started.items():
-        stdout, stderr = process.communicate(RUNS[name][0], timeout=120)
-        assert process.returncode == 0, stderr.decode()[-2000:]
-        done[name] = subprocess.CompletedProcess(name, 0, stdout, stderr)
+    done = run_at_once(RUNS, cwd=ROOT, timeout=120)
+    for process in done.values():
+        assert process.returncode == 0, process.stderr.decode()[-2000:]
     return done
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from anonymization import Policy, PolicyError, Redactor
 from anonymization.policy import DEFAULT_POLICY
+from tests.subprocesses import run_at_once
 
 pytestmark = pytest.mark.unit
 
@@ -72,11 +73,11 @@ def test_unreadable_policy_is_refused(tmp_path):
 # The commands that must refuse a broken policy. They run as real subprocesses, all at once
 # (each spends about 3 s importing Rasa and spaCy), each with its own data folder.
 REFUSING_COMMANDS = {
-    "redact": (["redact"], b"nir 1 85 05 78 006 084 36\n"),
-    "audit scan": (["audit", "scan"], b""),
-    "audit export": (["audit", "export"], b""),
-    "audit report": (["audit", "report", "--out", "r.html"], b""),
-    "run": (["run", "--port", "5999", "--actions-port", "5998"], b""),
+    "redact": ([GUICHET, "redact"], b"nir 1 85 05 78 006 084 36\n"),
+    "audit scan": ([GUICHET, "audit", "scan"], b""),
+    "audit export": ([GUICHET, "audit", "export"], b""),
+    "audit report": ([GUICHET, "audit", "report", "--out", "r.html"], b""),
+    "run": ([GUICHET, "run", "--port", "5999", "--actions-port", "5998"], b""),
 }
 
 
@@ -84,26 +85,13 @@ REFUSING_COMMANDS = {
 def refusals(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
     """Each command's outcome and data folder, with a policy naming an unknown entity."""
     policy = _broken(tmp_path_factory.mktemp("policy"), _rename_entity)
-    started = {}
-    for name, (arguments, stdin) in REFUSING_COMMANDS.items():
-        data_dir = tmp_path_factory.mktemp("data") / "data"
-        env = dict(os.environ, GUICHET_REDACTION_POLICY=str(policy))
-        env["GUICHET_DATA_DIR"] = str(data_dir)
-        process = subprocess.Popen(
-            [GUICHET, *arguments],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-            env=env,
-        )
-        started[name] = (process, arguments, stdin, data_dir)
-    outcomes = {}
-    for name, (process, arguments, stdin, data_dir) in started.items():
-        stdout, stderr = process.communicate(stdin, timeout=300)
-        done = subprocess.CompletedProcess(arguments, process.returncode, stdout, stderr)
-        outcomes[name] = (done, data_dir)
-    return outcomes
+    data_dirs = {name: tmp_path_factory.mktemp("data") / "data" for name in REFUSING_COMMANDS}
+    envs = {
+        name: dict(os.environ, GUICHET_REDACTION_POLICY=str(policy), GUICHET_DATA_DIR=str(path))
+        for name, path in data_dirs.items()
+    }
+    done = run_at_once(REFUSING_COMMANDS, cwd=ROOT, env=envs)
+    return {name: (done[name], data_dirs[name]) for name in REFUSING_COMMANDS}
 
 
 def _refused(refusals, name) -> tuple[subprocess.CompletedProcess, Path]:
