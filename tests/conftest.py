@@ -22,6 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NETGUARD_DIR = Path(__file__).resolve().parent / "netguard"
 GUICHET = [sys.executable, "-m", "bot"]
 STARTUP_TIMEOUT_SECONDS = 300
+# Log lines reach us through the launcher's pipes, a moment after the reply that caused them.
+OUTPUT_TIMEOUT_SECONDS = 30
 
 
 @dataclass
@@ -31,6 +33,7 @@ class RunningAssistant:
     data_dir: Path
     netguard_log: Path
     output: list[str] = field(default_factory=list)
+    output_reader: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -47,6 +50,14 @@ class RunningAssistant:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json", **(headers or {})}
         return self._decoded(*self.exchange("POST", path, body, headers, timeout))
+
+    def lines_once_logged(self, *needles: str) -> list[str]:
+        """The output lines holding every needle, waiting until there is at least one."""
+        deadline = time.monotonic() + OUTPUT_TIMEOUT_SECONDS
+        while not (found := [line for line in self.output if all(n in line for n in needles)]):
+            assert time.monotonic() < deadline, f"no output line with {needles}"
+            time.sleep(0.2)
+        return found
 
     def delete(self, path: str) -> tuple[int, object]:
         return self._decoded(*self.exchange("DELETE", path))
@@ -134,7 +145,8 @@ def start_assistant(data_dir: Path, extra_env: dict[str, str] | None = None) -> 
             if line.startswith("ready"):
                 ready.set()
 
-    threading.Thread(target=read_output, daemon=True).start()
+    assistant.output_reader = threading.Thread(target=read_output, daemon=True)
+    assistant.output_reader.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while not ready.wait(1):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -151,6 +163,8 @@ def stop_assistant(assistant: RunningAssistant) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(assistant.process.pid, signal.SIGKILL)
             assistant.process.wait()
+    if assistant.output_reader is not None:  # the last lines may still be in the pipe
+        assistant.output_reader.join(timeout=OUTPUT_TIMEOUT_SECONDS)
     return assistant.process.returncode
 
 

@@ -131,11 +131,9 @@ def test_http_erasure_removes_the_conversation_everywhere_and_returns_a_receipt(
     with sqlite3.connect(debug_assistant.data_dir / "guichet.db") as connection:
         left = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,))
         assert left.fetchone() == (0,)
-    (logged,) = [
-        line
-        for line in debug_assistant.output
-        if "Privacy receipt: erasure" in line and receipt["conversation_reference"] in line
-    ]
+    (logged,) = debug_assistant.lines_once_logged(
+        "Privacy receipt: erasure", receipt["conversation_reference"]
+    )
     assert sender not in logged
     assert debug_assistant.delete("/webhooks/erasure/conversations/guessable")[0] == 404
 

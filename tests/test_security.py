@@ -263,7 +263,7 @@ def test_killed_action_server_gives_the_degraded_reply_and_stores_no_personal_da
         assert reply == citizen_text("degraded")
         assert time.monotonic() < deadline, "the action server was not restarted"
         time.sleep(1)
-    assert any("restarting it" in line for line in guarded_assistant.output)
+    assert guarded_assistant.lines_once_logged("restarting it")
 
     data_dir = guarded_assistant.data_dir
     assert canaries_in("".join(guarded_assistant.output)) == []

@@ -139,6 +139,6 @@ def test_freezing_the_startup_heap_collects_garbage_first():
 def test_the_loaded_model_is_kept_out_of_garbage_collection(assistant):
     """Frozen once the server has started (after the model loaded): full collections then
     skip the model's objects instead of stopping every turn for about half a second."""
-    frozen = [line for line in assistant.output if "kept out of garbage collection" in line]
+    frozen = assistant.lines_once_logged("kept out of garbage collection")
     assert len(frozen) == 1
     assert int(frozen[0].split(" - ")[1].split()[0]) > 500_000
