@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from actions.catalogue import Catalogue
 from actions.matcher import CatalogueMatcher
-from bot.tools.eval_matcher import evaluate, leave_out, phrasings
+from bot.tools.eval_matcher import (
+    evaluate,
+    evaluate_out_of_scope,
+    leave_out,
+    out_of_scope_examples,
+    phrasings,
+)
 
 pytestmark = pytest.mark.unit
 
 CATALOGUE = Catalogue.load()
+MATCHER = CatalogueMatcher(CATALOGUE)
 
 
 def test_a_left_out_phrasing_is_nowhere_in_the_catalogue():
@@ -48,3 +56,14 @@ def test_figures_add_up_on_part_of_the_catalogue():
     assert 0 < figures.first <= figures.in_top_three <= figures.phrasings
     for answers, right in figures.answered.values():
         assert 0 <= right <= answers <= figures.phrasings
+
+
+def test_out_of_scope_figures_count_the_hand_written_examples_only():
+    examples = out_of_scope_examples()
+    assert examples and all("[" not in text and "](" not in text for text in examples)
+    generated = out_of_scope_examples(Path("/nonexistent"))
+    assert generated == []
+    close = "je n'ai pas d'ordinateur pour faire mes papiers"  # a France Services situation
+    figures = evaluate_out_of_scope(MATCHER, [close, "la recette de la tarte tatin", "passeport"])
+    assert figures.examples == 2  # the one naming a procedure is left to `not_about`
+    assert figures.answered == 1 and figures.offered == 1 and figures.offered_out_of_scope == 1

@@ -3,6 +3,7 @@ second path, two questions in one message, general conditions and the case in th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -69,6 +70,35 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
 )
 def test_the_matcher_finds_the_procedure_of_a_situation_or_a_misspelt_name(text, procedure):
     assert MATCHER.matches(text)[0].procedure == procedure
+
+
+@pytest.mark.unit
+def test_a_procedure_is_also_matched_on_its_whole_vocabulary():
+    """The words many of a procedure's examples use weigh more in its profile than a word one
+    example uses; a word none of them uses adds nothing."""
+
+    def procedure(key: str, situations: tuple[str, ...]):
+        return dataclasses.replace(
+            CATALOGUE.procedures[key], situations=situations, questions={}, faq=(), not_about=()
+        )
+
+    small = dataclasses.replace(
+        CATALOGUE,
+        procedures={
+            "amendes": procedure("amendes", ("radar vitesse autoroute", "contester contravention")),
+            "carte_grise": procedure(
+                "carte_grise", ("voiture occasion achat", "vendre voiture", "voiture neuve")
+            ),
+        },
+    )
+    matcher = CatalogueMatcher(small)
+    profile = matcher._profile_similarity  # noqa: SLF001 (the profile alone, without votes)
+    assert profile(dict.fromkeys(stems("voiture"), 1.0), "carte_grise") > profile(
+        dict.fromkeys(stems("occasion"), 1.0), "carte_grise"
+    )
+    assert profile(dict.fromkeys(stems("voiture"), 1.0), "amendes") == 0.0
+    both = matcher.matches("contester un radar sur l'autoroute")
+    assert both[0].procedure == "amendes" and both[0].score > both[0].closest
 
 
 @pytest.mark.unit

@@ -4,7 +4,9 @@ Each catalogue phrasing (situation, example question, FAQ phrasing) that names n
 left out of the matcher's index in turn, then matched against the rest. Printed: how often its
 procedure comes first, or among the three suggestions, and, for thresholds around those that
 let the matcher answer alone (actions/dialogue.py: MATCH_CONFIDENT, MATCH_MARGIN), how many
-phrasings it would answer and how many of those answers are right.
+phrasings it would answer and how many of those answers are right. The hand-written
+out-of-scope examples (data/nlu/, not generated) show the other side: how many of them the
+matcher would answer alone, or offer procedures for.
 
 No trained model is needed. The matcher's thresholds and word lists are chosen on these
 figures, never on the external set (tests/external/), which only checks the result.
@@ -15,13 +17,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from actions.catalogue import Catalogue
-from actions.dialogue import MATCH_CONFIDENT, MATCH_MARGIN
-from actions.matcher import CatalogueMatcher
+from actions.dialogue import (
+    MATCH_CONFIDENT,
+    MATCH_MARGIN,
+    MATCH_POSSIBLE,
+    MATCH_POSSIBLE_OUT_OF_SCOPE,
+)
+from actions.matcher import CatalogueMatcher, Match
+from actions.training_data import ANNOTATION, OUT_OF_SCOPE, OUTPUT
 
-SCORES = (0.25, MATCH_CONFIDENT, 0.35)
-MARGINS = (0.05, 0.1, MATCH_MARGIN, 0.2)
+SCORES = (0.2, MATCH_CONFIDENT, 0.3)
+MARGINS = (0.05, MATCH_MARGIN, 0.15, 0.2)
 
 
 @dataclass
@@ -31,6 +42,14 @@ class MatcherFigures:
     in_top_three: int = 0
     # (score, margin) -> [answered alone, answered right]
     answered: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class OutOfScopeFigures:
+    examples: int = 0  # hand-written out-of-scope examples naming no procedure
+    answered: int = 0  # the matcher alone would answer them (MATCH_CONFIDENT, MATCH_MARGIN)
+    offered: int = 0  # procedures offered, when the classifier is unsure (MATCH_POSSIBLE)
+    offered_out_of_scope: int = 0  # …when it said out of scope (MATCH_POSSIBLE_OUT_OF_SCOPE)
 
 
 def phrasings(catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -67,6 +86,39 @@ def leave_out(catalogue: Catalogue, procedure_id: str, text: str) -> Catalogue:
     return dataclasses.replace(catalogue, procedures={**catalogue.procedures, procedure_id: kept})
 
 
+def out_of_scope_examples(nlu_dir: Path = OUTPUT.parent) -> list[str]:
+    """The hand-written out-of-scope examples (the generated file is the catalogue's)."""
+    examples = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        if path.name == OUTPUT.name:
+            continue
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", ()):
+            if block.get("intent") == OUT_OF_SCOPE:
+                for line in str(block["examples"]).splitlines():
+                    examples.append(ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")))
+    return [example for example in examples if example]
+
+
+def margin_of(found: list[Match]) -> float:
+    return found[0].score - (found[1].score if len(found) > 1 else 0.0)
+
+
+def evaluate_out_of_scope(matcher: CatalogueMatcher, examples: list[str]) -> OutOfScopeFigures:
+    figures = OutOfScopeFigures()
+    for text in examples:
+        if matcher.alias_spans(text):
+            continue  # a name used in another sense is the `not_about` phrases' job
+        figures.examples += 1
+        found = matcher.matches(text)
+        if not found:
+            continue
+        top = found[0].score
+        figures.answered += top >= MATCH_CONFIDENT and margin_of(found) >= MATCH_MARGIN
+        figures.offered += top >= MATCH_POSSIBLE
+        figures.offered_out_of_scope += top >= MATCH_POSSIBLE_OUT_OF_SCOPE
+    return figures
+
+
 def evaluate(catalogue: Catalogue) -> MatcherFigures:
     figures = MatcherFigures(answered={(s, m): [0, 0] for s in SCORES for m in MARGINS})
     whole = CatalogueMatcher(catalogue)
@@ -77,8 +129,7 @@ def evaluate(catalogue: Catalogue) -> MatcherFigures:
         found = CatalogueMatcher(leave_out(catalogue, procedure_id, text)).matches(text)
         if not found:
             continue
-        top = found[0]
-        margin = top.score - (found[1].score if len(found) > 1 else 0.0)
+        top, margin = found[0], margin_of(found)
         right = top.procedure == procedure_id
         figures.first += right
         figures.in_top_three += procedure_id in {match.procedure for match in found}
@@ -90,7 +141,8 @@ def evaluate(catalogue: Catalogue) -> MatcherFigures:
 
 
 def run(_args: argparse.Namespace) -> int:
-    figures = evaluate(Catalogue.load())
+    catalogue = Catalogue.load()
+    figures = evaluate(catalogue)
     total = figures.phrasings or 1
     print(f"{figures.phrasings} catalogue phrasings naming no procedure, each left out in turn")
     print(f"procedure first       {figures.first / total:.3f}")
@@ -102,6 +154,14 @@ def run(_args: argparse.Namespace) -> int:
         )
         precision = f"{right / answers:.3f}" if answers else "-"
         print(f"  S {score:.2f}  M {margin:.2f}  {answers:4d} {right:4d}  {precision}{current}")
+    outside = evaluate_out_of_scope(CatalogueMatcher(catalogue), out_of_scope_examples())
+    print(f"{outside.examples} hand-written out-of-scope examples naming no procedure")
+    print(f"  answered alone      {outside.answered}")
+    print(f"  offered procedures  {outside.offered} (classifier unsure, >= {MATCH_POSSIBLE})")
+    print(
+        f"                      {outside.offered_out_of_scope} "
+        f"(classifier said out of scope, >= {MATCH_POSSIBLE_OUT_OF_SCOPE})"
+    )
     return 0
 
 
