@@ -39,6 +39,10 @@ MATCH_MARGIN = 0.1  # …and that far ahead of the next one (85 % of those answe
 MATCH_OVER_CONTEXT = 0.35
 MATCH_POSSIBLE = 0.2  # offer it among "Vouliez-vous parler de… ?"
 MATCH_POSSIBLE_OUT_OF_SCOPE = 0.25  # the same, when the classifier said "out of scope"
+# Several names in one message: the best-fitting one wins over the classifier's by that lead.
+# On the catalogue phrasings naming two or more procedures (each left out of the matcher in
+# turn), such a lead picks the right one 11 times in 13, the first name in the text 8 times.
+NAME_FIT_MARGIN = 0.15
 FAQ_CONFIDENT = 0.6  # answer a FAQ entry when one of its phrasings is that close
 GUESS_CONFIDENCE = 0.3  # an unsure classifier's question intent still tells what is asked
 # The classifier is sure: of what is asked ("sûr" in "Pourquoi cette réponse ?"), or that a
@@ -187,6 +191,16 @@ def _questions(tracker: Tracker) -> tuple[str, ...]:
     return ()
 
 
+def _best_named(named: list[Match], by_entity: Procedure, procedures: dict) -> Procedure:
+    """The classifier's choice among the names in a message, or the name whose examples fit
+    the message clearly better (NAME_FIT_MARGIN)."""
+    chosen = next(match for match in named if match.procedure == by_entity.id)
+    best_fit = named[0]
+    if best_fit.similarity - chosen.similarity >= NAME_FIT_MARGIN:
+        return procedures[best_fit.procedure]
+    return by_entity
+
+
 def understand(tracker: Tracker) -> Understanding:
     text = tracker.latest_message.get("text") or ""
     procedures = catalogue().procedures
@@ -203,13 +217,14 @@ def understand(tracker: Tracker) -> Understanding:
     top = matches[0] if matches else None
     margin = top.score - matches[1].score if len(matches) > 1 else top.score if top else 0.0
     named_by = None
-    named_in_text = [match.procedure for match in matches if match.via == "alias"]
-    if by_entity and by_entity.id in named_in_text:
+    named_in_text = [match for match in matches if match.via == "alias"]
+    if by_entity and by_entity.id in {match.procedure for match in named_in_text}:
         # Several names in one message: the classifier, which reads the context, says which
-        # one the question is about.
-        named, named_by = by_entity, "alias"
+        # one the question is about, unless the rest of the message fits another name clearly
+        # better.
+        named, named_by = _best_named(named_in_text, by_entity, procedures), "alias"
     elif named_in_text:
-        named, named_by = procedures[named_in_text[0]], "alias"  # the best fit of the names
+        named, named_by = procedures[named_in_text[0].procedure], "alias"  # the best fit
     elif by_entity:
         named, named_by = by_entity, "entity"
     elif (

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
 from actions.catalogue import Catalogue
-from actions.matcher import CatalogueMatcher, stems
+from actions.matcher import CatalogueMatcher, Match, stems
 from actions.training_data import OUTPUT, generate
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
@@ -99,6 +99,20 @@ def test_a_procedure_is_also_matched_on_its_whole_vocabulary():
     assert profile(dict.fromkeys(stems("voiture"), 1.0), "amendes") == 0.0
     both = matcher.matches("contester un radar sur l'autoroute")
     assert both[0].procedure == "amendes" and both[0].score > both[0].closest
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("passport_fit", "answered"), [(0.6, "passeport"), (0.4, "cni")])
+def test_of_two_names_the_classifier_chooses_unless_another_fits_clearly_better(
+    passport_fit, answered
+):
+    named = [
+        Match("passeport", 1.0, "alias", similarity=passport_fit),
+        Match("cni", 1.0, "alias", similarity=0.3),
+    ]
+    procedures = CATALOGUE.procedures
+    chosen = dialogue._best_named(named, procedures["cni"], procedures)  # noqa: SLF001
+    assert chosen.id == answered
 
 
 @pytest.mark.unit
