@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import render_answer, render_case, render_conditions, render_faq
 from actions.catalogue import SITUATIONS, Catalogue, Faq, Procedure, situation_for_age
 from actions.explanation import Explanation
-from actions.matcher import ALIAS_SCORE, CatalogueMatcher, Match
+from actions.matcher import ALIAS_SCORE, CatalogueMatcher, Match, lead
 
 INTENT_QUESTIONS = {
     "ask_procedure": "summary",
@@ -215,7 +215,7 @@ def understand(tracker: Tracker) -> Understanding:
         None,
     )
     top = matches[0] if matches else None
-    margin = top.score - matches[1].score if len(matches) > 1 else top.score if top else 0.0
+    margin = lead(matches)
     named_by = None
     named_in_text = [match for match in matches if match.via == "alias"]
     if by_entity and by_entity.id in {match.procedure for match in named_in_text}:

@@ -17,7 +17,7 @@ import dataclasses
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -203,14 +203,18 @@ class CatalogueMatcher:
             profiles[procedure_id] = {word: value / length for word, value in vector.items()}
         return profiles
 
-    def _profile_similarity(self, message: dict[str, float], procedure_id: str) -> float:
-        """Cosine between the message's stems and the procedure's vocabulary."""
+    def _profile_vector(self, message: dict[str, float]) -> dict[str, float]:
+        """The message's stems as a unit vector, weighted as the procedure profiles are."""
         vector = {
             word: self._procedure_idf.get(word, self._default_procedure_idf) for word in message
         }
         length = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        return {word: value / length for word, value in vector.items()}
+
+    def _profile_similarity(self, vector: dict[str, float], procedure_id: str) -> float:
+        """Cosine between a message's profile vector and the procedure's vocabulary."""
         profile = self._profiles.get(procedure_id, {})
-        return sum(value * profile.get(word, 0.0) for word, value in vector.items()) / length
+        return sum(value * profile.get(word, 0.0) for word, value in vector.items())
 
     # --- matching ------------------------------------------------------------------------
 
@@ -291,11 +295,12 @@ class CatalogueMatcher:
             if score > closest.get(example.procedure, (-1.0, None))[0]:
                 closest[example.procedure] = (score, example)
         best = {}
+        vector = self._profile_vector(message)
         for procedure_id, found in scores.items():
             # Several close examples of one procedure count more than a single one.
             top = sorted(found, reverse=True)[: len(VOTE_WEIGHTS)]
             votes = sum(w * s for w, s in zip(VOTE_WEIGHTS, top, strict=False)) / sum(VOTE_WEIGHTS)
-            profile = self._profile_similarity(message, procedure_id)
+            profile = self._profile_similarity(vector, procedure_id)
             score = (1 - PROFILE_WEIGHT) * votes + PROFILE_WEIGHT * profile
             nearest, example = closest[procedure_id]
             best[procedure_id] = Match(
@@ -346,6 +351,13 @@ class CatalogueMatcher:
             for pattern in patterns
             for found in pattern.finditer(folded)
         )
+
+
+def lead(matches: Sequence[Match]) -> float:
+    """How far the first match is ahead of the second (of nothing, when it is alone)."""
+    if not matches:
+        return 0.0
+    return matches[0].score - (matches[1].score if len(matches) > 1 else 0.0)
 
 
 def best_match(matches: Iterable[Match], threshold: float) -> Match | None:

@@ -24,6 +24,7 @@ import itertools
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -132,16 +133,22 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
-def hand_written_examples(nlu_dir: Path) -> set[str]:
-    """The normalised sentences of the hand-written NLU files: they keep their own intent."""
-    sentences = set()
-    for path in nlu_dir.glob("*.yml"):
+def hand_written_sentences(nlu_dir: Path) -> Iterator[tuple[str | None, str]]:
+    """(intent, text without annotations) of every example line of the hand-written NLU files
+    (the intent is None for synonyms and lookup tables)."""
+    for path in sorted(nlu_dir.glob("*.yml")):
         if path.name == OUTPUT.name:
             continue
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", ()):
             for line in str(block.get("examples", "")).splitlines():
-                sentences.add(normalise(ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))))
-    return sentences
+                text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
+                if text:
+                    yield block.get("intent"), text
+
+
+def hand_written_examples(nlu_dir: Path) -> set[str]:
+    """The normalised sentences of the hand-written NLU files: they keep their own intent."""
+    return {normalise(text) for _, text in hand_written_sentences(nlu_dir)}
 
 
 def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> str:

@@ -92,11 +92,13 @@ def test_a_procedure_is_also_matched_on_its_whole_vocabulary():
         },
     )
     matcher = CatalogueMatcher(small)
-    profile = matcher._profile_similarity  # noqa: SLF001 (the profile alone, without votes)
-    assert profile(dict.fromkeys(stems("voiture"), 1.0), "carte_grise") > profile(
-        dict.fromkeys(stems("occasion"), 1.0), "carte_grise"
-    )
-    assert profile(dict.fromkeys(stems("voiture"), 1.0), "amendes") == 0.0
+
+    def profile(text: str, procedure_id: str) -> float:  # the profile alone, without votes
+        vector = matcher._profile_vector(dict.fromkeys(stems(text), 1.0))  # noqa: SLF001
+        return matcher._profile_similarity(vector, procedure_id)  # noqa: SLF001
+
+    assert profile("voiture", "carte_grise") > profile("occasion", "carte_grise")
+    assert profile("voiture", "amendes") == 0.0
     both = matcher.matches("contester un radar sur l'autoroute")
     assert both[0].procedure == "amendes" and both[0].score > both[0].closest
 

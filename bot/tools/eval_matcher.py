@@ -19,8 +19,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from actions.catalogue import Catalogue
 from actions.dialogue import (
     MATCH_CONFIDENT,
@@ -28,8 +26,8 @@ from actions.dialogue import (
     MATCH_POSSIBLE,
     MATCH_POSSIBLE_OUT_OF_SCOPE,
 )
-from actions.matcher import CatalogueMatcher, Match
-from actions.training_data import ANNOTATION, OUT_OF_SCOPE, OUTPUT
+from actions.matcher import CatalogueMatcher, lead
+from actions.training_data import OUT_OF_SCOPE, OUTPUT, hand_written_sentences
 
 SCORES = (0.2, MATCH_CONFIDENT, 0.3)
 MARGINS = (0.05, MATCH_MARGIN, 0.15, 0.2)
@@ -88,19 +86,7 @@ def leave_out(catalogue: Catalogue, procedure_id: str, text: str) -> Catalogue:
 
 def out_of_scope_examples(nlu_dir: Path = OUTPUT.parent) -> list[str]:
     """The hand-written out-of-scope examples (the generated file is the catalogue's)."""
-    examples = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        if path.name == OUTPUT.name:
-            continue
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", ()):
-            if block.get("intent") == OUT_OF_SCOPE:
-                for line in str(block["examples"]).splitlines():
-                    examples.append(ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")))
-    return [example for example in examples if example]
-
-
-def margin_of(found: list[Match]) -> float:
-    return found[0].score - (found[1].score if len(found) > 1 else 0.0)
+    return [text for intent, text in hand_written_sentences(nlu_dir) if intent == OUT_OF_SCOPE]
 
 
 def evaluate_out_of_scope(matcher: CatalogueMatcher, examples: list[str]) -> OutOfScopeFigures:
@@ -113,7 +99,7 @@ def evaluate_out_of_scope(matcher: CatalogueMatcher, examples: list[str]) -> Out
         if not found:
             continue
         top = found[0].score
-        figures.answered += top >= MATCH_CONFIDENT and margin_of(found) >= MATCH_MARGIN
+        figures.answered += top >= MATCH_CONFIDENT and lead(found) >= MATCH_MARGIN
         figures.offered += top >= MATCH_POSSIBLE
         figures.offered_out_of_scope += top >= MATCH_POSSIBLE_OUT_OF_SCOPE
     return figures
@@ -129,7 +115,7 @@ def evaluate(catalogue: Catalogue) -> MatcherFigures:
         found = CatalogueMatcher(leave_out(catalogue, procedure_id, text)).matches(text)
         if not found:
             continue
-        top, margin = found[0], margin_of(found)
+        top, margin = found[0], lead(found)
         right = top.procedure == procedure_id
         figures.first += right
         figures.in_top_three += procedure_id in {match.procedure for match in found}
