@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 from bot.privacy import outbox
+from bot.privacy.brokers import RedactingPikaEventBroker
 from bot.tools.topology import production_services, rabbitmq_connection
 from tests.conftest import start_assistant, stop_assistant
 from tests.services import drain_queue, postgres, rabbitmq  # noqa: F401 (fixtures)
@@ -258,3 +259,35 @@ def test_server_starts_while_postgresql_is_down_and_delivers_when_it_returns(
     assert_stored_once_in_order(events)
     queued = "\n".join(message.body.decode() for message in published)
     assert canaries_in(stored + queued + log + files_text(data_dir)) == []
+
+
+def test_rabbitmq_events_in_flight_at_shutdown_are_published_before_the_connection_closes(
+    tmp_path,
+    monkeypatch,
+    rabbitmq,  # noqa: F811
+):
+    """The server closes the broker right after the last turn: the publishes still waiting for
+    RabbitMQ's confirmation end first, so every event reaches the queue."""
+    monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))
+    events = [
+        {"event": "user", "timestamp": float(i), "sender_id": "s", "text": "<PERSON>"}
+        for i in range(200)
+    ]
+
+    async def publish_then_close() -> None:
+        broker = RedactingPikaEventBroker(
+            "127.0.0.1", "guest", "guest", port=rabbitmq.port, queues=[QUEUE]
+        )
+        await broker.connect()
+        for event in events:
+            broker.publish_redacted(event, {})
+        await broker.close()
+
+    asyncio.run(publish_then_close())
+    assert outbox.backlog(tmp_path / outbox.FILE_NAME) == {}
+    messages = asyncio.run(
+        drain_queue(aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{rabbitmq.port}/"), QUEUE)
+    )
+    assert sorted(json.loads(message.body)["timestamp"] for message in messages) == [
+        event["timestamp"] for event in events
+    ]

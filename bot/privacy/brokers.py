@@ -210,6 +210,7 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
         self.outbox = Outbox(
             f"rabbitmq {host}:{self.port} {','.join(self.queues)}", self._publish_queued
         )
+        self._publishing: set[asyncio.Task] = set()  # touched on the broker's own loop only
 
     async def connect(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -221,7 +222,13 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
             raise
 
     async def close(self) -> None:
-        await self._on_own_loop(super().close())
+        await self._on_own_loop(self._close_when_published())
+
+    async def _close_when_published(self) -> None:
+        """Let the publishes in flight end first, each confirmed or queued in the outbox
+        (within its timeout): closing under them would lose the last turn's events."""
+        await asyncio.gather(*self._publishing, return_exceptions=True)
+        await super().close()
 
     def _on_own_loop(self, coroutine: Coroutine) -> asyncio.Future:
         return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
@@ -233,10 +240,16 @@ class RedactingPikaEventBroker(RedactingBroker, PikaEventBroker):
         asyncio.run_coroutine_threadsafe(self._publish(message, headers), self._loop)
 
     async def _publish(self, event: dict, headers: dict[str, str] | None = None) -> None:
-        # Any failure keeps the event (errors: Exception, the default).
-        with self.outbox.deliver_or_queue([{"event": event, "headers": headers}]) as now:
-            if now:
-                await self._confirmed_publish(event, headers)
+        task = asyncio.current_task()
+        assert task is not None  # always run as a task, by publish_redacted
+        self._publishing.add(task)
+        try:
+            # Any failure keeps the event (errors: Exception, the default).
+            with self.outbox.deliver_or_queue([{"event": event, "headers": headers}]) as now:
+                if now:
+                    await self._confirmed_publish(event, headers)
+        finally:
+            self._publishing.discard(task)
 
     async def _confirmed_publish(self, event: dict, headers: dict[str, str] | None) -> None:
         if self._exchange is None:

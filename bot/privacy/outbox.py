@@ -155,7 +155,8 @@ class Outbox:
             return 0
         delivered = 0
         with self.lock, self._exclusive():
-            self._size = self._count()  # another process sharing the file may have delivered
+            with self._db_lock:  # a `put` between the count and the assignment would be lost
+                self._size = self._count()  # another process sharing the file may have delivered
             while self._size:
                 with self._db_lock:
                     rows = self._db.execute(
