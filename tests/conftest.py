@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.tools.inprocess import free_port
+from tests.subprocesses import Batch
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NETGUARD_DIR = Path(__file__).resolve().parent / "netguard"
@@ -24,6 +25,23 @@ GUICHET = [sys.executable, "-m", "bot"]
 STARTUP_TIMEOUT_SECONDS = 300
 # Log lines reach us through the launcher's pipes, a moment after the reply that caused them.
 OUTPUT_TIMEOUT_SECONDS = 30
+
+
+def _batches(item: pytest.Item) -> list[Batch]:
+    module = getattr(item, "module", None)
+    return [value for value in vars(module).values() if isinstance(value, Batch)] if module else []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the batches of the selected tests now: they run while the other tests do."""
+    if not session.config.option.collectonly:
+        for item in session.items:
+            for batch in _batches(item):
+                batch.start()
+
+
+def pytest_sessionfinish() -> None:
+    Batch.clean_up_all()
 
 
 @dataclass
@@ -205,7 +223,9 @@ TIERS = ("unit", "model", "services", "browser")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Each test belongs to exactly one tier (pyproject.toml, markers). The former `server`
     marker means `services`; a test without a tier is counted as `services` (never run by
-    `make check`), with a warning."""
+    `make check`), with a warning. The modules that wait for subprocess batches run last,
+    once their batches, started at collection, are done."""
+    items.sort(key=lambda item: bool(_batches(item)))
     for item in items:
         tiers = [tier for tier in TIERS if item.get_closest_marker(tier)]
         if not tiers:

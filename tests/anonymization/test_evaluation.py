@@ -1,12 +1,12 @@
 """Scoring: the leak-based scores used side by side with the peers, and the two corpora report."""
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from evaluation.scoring import CORPORA, LeakScores, leaks
+from tests.subprocesses import Batch, Commands
 
 pytestmark = pytest.mark.unit
 
@@ -45,16 +45,15 @@ def test_leak_scores_of_one_record():
     assert summary["keep"] == 1.0
 
 
+EVAL = [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"]
+EVALUATING = Batch(lambda _: Commands({"eval": (EVAL, b"")}), cwd=ROOT, timeout=600)
+
+
 def test_eval_reports_both_corpora():
-    done = subprocess.run(
-        [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=600,
-    )
+    done = EVALUATING.results()["eval"]
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    stdout = done.stdout.decode()
     for corpus in CORPORA:
-        assert f"== {corpus}" in done.stdout
-    assert done.stdout.count("identifiers recall") == 2
-    assert done.stdout.count("PII-free unchanged") == 2
+        assert f"== {corpus}" in stdout
+    assert stdout.count("identifiers recall") == 2
+    assert stdout.count("PII-free unchanged") == 2

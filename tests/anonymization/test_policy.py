@@ -10,7 +10,7 @@ import yaml
 
 from anonymization import Policy, PolicyError, Redactor
 from anonymization.policy import DEFAULT_POLICY
-from tests.subprocesses import run_at_once
+from tests.subprocesses import Batch, Commands
 
 pytestmark = pytest.mark.unit
 
@@ -70,8 +70,8 @@ def test_unreadable_policy_is_refused(tmp_path):
         Policy.load(tmp_path / "missing.yml")
 
 
-# The commands that must refuse a broken policy. They run as real subprocesses, all at once
-# (each spends about 3 s importing Rasa and spaCy), each with its own data folder.
+# The commands that must refuse a broken policy. They run as real subprocesses, all at once in
+# the background (each spends seconds importing Rasa and spaCy), each with its own data folder.
 REFUSING_COMMANDS = {
     "redact": ([GUICHET, "redact"], b"nir 1 85 05 78 006 084 36\n"),
     "audit scan": ([GUICHET, "audit", "scan"], b""),
@@ -81,17 +81,34 @@ REFUSING_COMMANDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def refusals(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
-    """Each command's outcome and data folder, with a policy naming an unknown entity."""
-    policy = _broken(tmp_path_factory.mktemp("policy"), _rename_entity)
-    data_dirs = {name: tmp_path_factory.mktemp("data") / "data" for name in REFUSING_COMMANDS}
-    envs = {
-        name: dict(os.environ, GUICHET_REDACTION_POLICY=str(policy), GUICHET_DATA_DIR=str(path))
-        for name, path in data_dirs.items()
+def _data_dir(directory: Path, command: str) -> Path:
+    """A data folder of its own for `command`, which it must not create."""
+    return directory / command.replace(" ", "_") / "data"
+
+
+def _with_broken_policy(directory: Path) -> Commands:
+    """The commands, each with a policy naming an unknown entity."""
+    policy = _broken(directory, _rename_entity)
+    env = {
+        name: dict(
+            os.environ,
+            GUICHET_REDACTION_POLICY=str(policy),
+            GUICHET_DATA_DIR=str(_data_dir(directory, name)),
+        )
+        for name in REFUSING_COMMANDS
     }
-    done = run_at_once(REFUSING_COMMANDS, cwd=ROOT, env=envs)
-    return {name: (done[name], data_dirs[name]) for name in REFUSING_COMMANDS}
+    return Commands(REFUSING_COMMANDS, env)
+
+
+REFUSING = Batch(_with_broken_policy, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def refusals() -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """Each command's outcome and data folder."""
+    done = REFUSING.results()
+    assert REFUSING.directory is not None
+    return {name: (done[name], _data_dir(REFUSING.directory, name)) for name in REFUSING_COMMANDS}
 
 
 def _refused(refusals, name) -> tuple[subprocess.CompletedProcess, Path]:
