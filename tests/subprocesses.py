@@ -19,6 +19,9 @@ from pathlib import Path
 # Below the test process's priority: on a two-core machine the batches take the spare core and
 # leave the in-process tests theirs.
 NICENESS = 10
+# A guard against a hung command only: at low priority, on a machine busy with the rest of the
+# suite, a command may wait long for the processor (a redact filter took over 120 s in CI).
+TIMEOUT_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Commands:
 
 
 def run_at_once(
-    commands: Commands, cwd: Path, timeout: float = 300
+    commands: Commands, cwd: Path, timeout: float = TIMEOUT_SECONDS
 ) -> dict[str, subprocess.CompletedProcess]:
     """Run every command concurrently; return each name's completed process."""
     started = {
@@ -57,7 +60,9 @@ class Batch:
 
     started: list[Batch] = []
 
-    def __init__(self, prepare: Callable[[Path], Commands], cwd: Path, timeout: float = 300):
+    def __init__(
+        self, prepare: Callable[[Path], Commands], cwd: Path, timeout: float = TIMEOUT_SECONDS
+    ):
         self._prepare, self._cwd, self._timeout = prepare, cwd, timeout
         self.directory: Path | None = None
         self._thread: threading.Thread | None = None

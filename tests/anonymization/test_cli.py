@@ -35,7 +35,7 @@ RUNS = {
 }
 
 
-BATCH = Batch(lambda _: Commands(RUNS), cwd=ROOT, timeout=120)
+BATCH = Batch(lambda _: Commands(RUNS), cwd=ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def test_leak_scores_of_one_record():
 
 
 EVAL = [sys.executable, "-m", "evaluation", "eval-redaction", "--no-vanilla"]
-EVALUATING = Batch(lambda _: Commands({"eval": (EVAL, b"")}), cwd=ROOT, timeout=600)
+EVALUATING = Batch(lambda _: Commands({"eval": (EVAL, b"")}), cwd=ROOT)
 
 
 def test_eval_reports_both_corpora():
