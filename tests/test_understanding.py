@@ -142,6 +142,37 @@ def test_a_procedure_word_in_another_sense_is_not_that_procedure(text):
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        # No `not_about` phrase has these words: what they mean decides.
+        ("procuration pour gérer le livret d'épargne de ma grand-mère", "procuration"),
+        ("mariage de ma fille, quelle robe choisir", "mariage"),
+    ],
+)
+def test_a_name_next_to_words_meaning_its_other_sense_is_not_that_procedure(text, procedure):
+    found, other_sense = MATCHER.analyse(text)
+    assert procedure in other_sense
+    assert procedure not in {match.procedure for match in found}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("procuration pour voter aux élections municipales", "procuration"),
+        ("je ne serai pas là dimanche pour voter, comment faire une procuration", "procuration"),
+        ("acte de naissance pour un mariage", "mariage"),
+        ("je déménage, qui dois-je prévenir", "changement_adresse"),
+    ],
+)
+def test_a_name_in_its_own_sense_keeps_its_procedure(text, procedure):
+    found, other_sense = MATCHER.analyse(text)
+    assert procedure not in other_sense
+    assert procedure in {match.procedure for match in found}
+
+
+@pytest.mark.unit
 def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
     matches = tuple(MATCHER.matches("je voudrais me renseigner sur le logement et la caf"))
     assert matches and matches[0].score >= dialogue.MATCH_POSSIBLE

@@ -6,7 +6,9 @@ procedure comes first, or among the three suggestions, and, for thresholds aroun
 let the matcher answer alone (actions/dialogue.py: MATCH_CONFIDENT, MATCH_MARGIN), how many
 phrasings it would answer and how many of those answers are right. The hand-written
 out-of-scope examples (data/nlu/, not generated) show the other side: how many of them the
-matcher would answer alone, or offer procedures for.
+matcher would answer alone, or offer procedures for. Last, a procedure's name used in another
+sense: how many `not_about` phrases, each left out, are still recognised, and how many
+phrasings naming their own procedure are wrongly taken for the other sense.
 
 No trained model is needed. The matcher's thresholds and word lists are chosen on these
 figures, never on the external set (tests/external/), which only checks the result.
@@ -48,6 +50,14 @@ class OutOfScopeFigures:
     answered: int = 0  # the matcher alone would answer them (MATCH_CONFIDENT, MATCH_MARGIN)
     offered: int = 0  # procedures offered, when the classifier is unsure (MATCH_POSSIBLE)
     offered_out_of_scope: int = 0  # …when it said out of scope (MATCH_POSSIBLE_OUT_OF_SCOPE)
+
+
+@dataclass
+class OtherSenseFigures:
+    phrases: int = 0  # `not_about` phrases, each left out in turn
+    recognised: int = 0  # …that the matcher still takes for the other sense (or not for it)
+    naming: int = 0  # phrasings that name their own procedure, each left out in turn
+    taken_for_other: int = 0  # …that the matcher wrongly takes for the other sense
 
 
 def phrasings(catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -126,6 +136,34 @@ def evaluate(catalogue: Catalogue) -> MatcherFigures:
     return figures
 
 
+def evaluate_other_sense(catalogue: Catalogue) -> OtherSenseFigures:
+    """A procedure's name in another sense ("procuration" on a bank account): each `not_about`
+    phrase left out, is it still recognised; each phrasing naming its own procedure left
+    out, is it wrongly taken for the other sense."""
+    figures = OtherSenseFigures()
+    for procedure in catalogue.procedures.values():
+        for text in procedure.not_about:
+            others = tuple(phrase for phrase in procedure.not_about if phrase != text)
+            kept = dataclasses.replace(procedure, not_about=others)
+            matcher = CatalogueMatcher(
+                dataclasses.replace(
+                    catalogue, procedures={**catalogue.procedures, procedure.id: kept}
+                )
+            )
+            found, other_sense = matcher.analyse(text)
+            figures.phrases += 1
+            figures.recognised += procedure.id in other_sense or all(
+                match.procedure != procedure.id for match in found
+            )
+    whole = CatalogueMatcher(catalogue)
+    for procedure_id, text in phrasings(catalogue):
+        if procedure_id in {named for *_, named in whole.alias_spans(text)}:
+            figures.naming += 1
+            matcher = CatalogueMatcher(leave_out(catalogue, procedure_id, text))
+            figures.taken_for_other += procedure_id in matcher.analyse(text)[1]
+    return figures
+
+
 def run(_args: argparse.Namespace) -> int:
     catalogue = Catalogue.load()
     figures = evaluate(catalogue)
@@ -148,6 +186,10 @@ def run(_args: argparse.Namespace) -> int:
         f"                      {outside.offered_out_of_scope} "
         f"(classifier said out of scope, >= {MATCH_POSSIBLE_OUT_OF_SCOPE})"
     )
+    other = evaluate_other_sense(catalogue)
+    print("a procedure's name in another sense, each phrasing left out in turn")
+    print(f"  not_about phrases recognised            {other.recognised} of {other.phrases}")
+    print(f"  phrasings naming their procedure taken  {other.taken_for_other} of {other.naming}")
     return 0
 
 
