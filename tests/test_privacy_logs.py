@@ -134,6 +134,9 @@ def test_exceptions_quoting_user_text_keep_their_code_readable(raise_it, readabl
         "HTTP/1.1 503 Service Unavailable",
         '127.0.0.1:43212 - "POST /webhooks/rest/webhook HTTP/1.1" 200 512',
         "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host localhost:5055",
+        # A receipt's conversation reference that the redactor took for an IBAN (CI, 6 Dec).
+        "Privacy receipt: erasure conversation ac08d94e930f7e31 at 2026-12-06T09:40:00+00:00: "
+        "conversation_events=12, analytics_events=12",
     ],
 )
 def test_code_exception_names_module_paths_and_status_lines_stay_readable(line):
@@ -153,6 +156,7 @@ def test_a_name_in_a_quoted_value_is_cut_at_the_closing_quote():
         f"bot.privacy {NAME}",
         f"{NAME}Error",
         "Errno " + CONVERSATION[2],
+        "conversation FR76 3000 6000 0112 3456 7890 189",
     ],
 )
 def test_what_looks_like_code_never_lets_personal_data_through(text):

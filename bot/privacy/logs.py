@@ -60,13 +60,16 @@ _CODE = re.compile(
     r"|(?P<dotted>(?<![\w@./-])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w@-]))"
     rf"|(?P<status>HTTP/\d(?:\.\d)?\"? \d{{3}}(?: (?:{_STATUS_PHRASES}))?)"
     rf"|(?P<word>(?<![\w'])(?:{'|'.join(map(re.escape, LOG_WORDS))})(?![\w']))"
+    # a conversation reference (bot/privacy/events.py: sender_reference, 16 hex digits), a
+    # hash: some look like an IBAN to the redactor, and a receipt's log line needs it
+    r"|(?P<reference>(?<=conversation )[0-9a-f]{16}(?![\w]))"
 )
 _CLOSING_QUOTE_TAIL = re.compile(rf"['\"](?:\s+(?:{'|'.join(LOG_CONNECTORS)}))?\s*$")
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` names exception classes or modules of this process, has an HTTP status
-    line, or one of LOG_WORDS: code, never personal data."""
+    line, one of LOG_WORDS or a conversation reference: code, never personal data."""
     return [
         match.span()
         for match in _CODE.finditer(text)
