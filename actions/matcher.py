@@ -107,6 +107,12 @@ class _Example:
     norm: float
 
 
+def unit_mean(rows: np.ndarray) -> np.ndarray:
+    """The mean of the rows, scaled to length 1 (a zero mean stays zero)."""
+    mean = rows.mean(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
+
+
 class WordVectors:
     """spaCy's word vectors alone, without the pipeline: what a text means, as the mean of its
     content words' unit vectors."""
@@ -132,8 +138,7 @@ class WordVectors:
         found = [row for row in rows if row is not None and row >= 0]
         if not found:
             return None
-        mean = self._unit[found].mean(axis=0)
-        return mean / (np.linalg.norm(mean) or 1.0)
+        return unit_mean(self._unit[found])
 
 
 @lru_cache(maxsize=1)
@@ -270,8 +275,7 @@ class CatalogueMatcher:
             found = [word_vectors().meaning(text) for *_, text in procedure.examples() if text]
             vectors = [vector for vector in found if vector is not None]
             if vectors:
-                mean = np.mean(vectors, axis=0)
-                meanings[procedure.id] = mean / (np.linalg.norm(mean) or 1.0)
+                meanings[procedure.id] = unit_mean(np.array(vectors))
         return meanings
 
     def _meaning_similarity(self, meaning: np.ndarray | None, procedure_id: str) -> float:
@@ -281,10 +285,10 @@ class CatalogueMatcher:
             return 0.0
         return max(0.0, (float(meaning @ procedure) - VECTOR_FLOOR) / (1 - VECTOR_FLOOR))
 
-    def _without_names(self, text: str) -> str:
-        """The text with the procedure names in it left out."""
+    def _without_names(self, text: str, spans: list[tuple[int, int, str]] | None = None) -> str:
+        """The text with the procedure names in it (`spans`, found if not given) left out."""
         kept, last = [], 0
-        for start, end, _ in self.alias_spans(text):
+        for start, end, _ in self.alias_spans(text) if spans is None else spans:
             kept.append(text[last:start])
             last = end
         kept.append(text[last:])
@@ -423,12 +427,11 @@ class CatalogueMatcher:
     def _named_in_another_sense(self, text: str) -> set[str]:
         """The procedures named in the message whose other sense the rest of it means: closer
         to their `not_about` phrases than to their examples ("procuration" and a mortgage)."""
+        spans = self.alias_spans(text)
         named = {
-            procedure_id
-            for *_, procedure_id in self.alias_spans(text)
-            if self._procedures[procedure_id].not_about
+            procedure_id for *_, procedure_id in spans if self._procedures[procedure_id].not_about
         }
-        meaning = word_vectors().meaning(self._without_names(text)) if named else None
+        meaning = word_vectors().meaning(self._without_names(text, spans)) if named else None
         if meaning is None:
             return set()
 
