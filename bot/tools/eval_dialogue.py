@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from actions.dialogue import matcher
 from bot.compliance import measurements
 from bot.settings import Settings
 from bot.tools.inprocess import action_server, load_agent
@@ -38,6 +39,9 @@ class Outcome:
     suggested: tuple[str, ...]  # procedures offered as buttons ("Vouliez-vous parler de… ?")
     intent: str | None
     question: str | None  # the kind of question of the item, when the set gives it
+    # The question contains a procedure's name (the matcher's aliases), in whatever sense: a
+    # miss on a named procedure and a miss on a described situation are different kinds.
+    names_procedure: bool = False
 
     @property
     def correct(self) -> bool:
@@ -87,7 +91,13 @@ async def _route(agent, index: int, item: dict) -> Outcome:
         for found in SUGGESTED.findall(button.get("payload", ""))
     )
     return Outcome(
-        item["text"], item["expected"], answered, suggested, intent, item.get("question")
+        item["text"],
+        item["expected"],
+        answered,
+        suggested,
+        intent,
+        item.get("question"),
+        bool(matcher().alias_spans(item["text"])),
     )
 
 
@@ -119,6 +129,9 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "out_of_scope_accuracy": accuracy(out_of_scope),
         "by_question_kind": by_question,
         "misses_by_kind": dict(Counter(o.kind for o in outcomes if not o.correct).most_common()),
+        "misses_naming_a_procedure": dict(
+            Counter(o.kind for o in outcomes if not o.correct and o.names_procedure)
+        ),
     }
 
 
@@ -133,9 +146,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"  out of scope        {summary['out_of_scope_accuracy']}")
     for question, value in summary["by_question_kind"].items():
         print(f"  {question:<19} {value}")
-    print("misses by kind:")
+    print("misses by kind (of which the question names a procedure):")
     for kind, count in summary["misses_by_kind"].items():
-        print(f"  {count:4d}  {kind}")
+        naming = summary["misses_naming_a_procedure"].get(kind, 0)
+        print(f"  {count:4d} ({naming:3d})  {kind}")
     if args.show_misses:
         print("misses (expected -> answered; suggested):")
         for outcome in outcomes:

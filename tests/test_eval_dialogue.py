@@ -1,0 +1,28 @@
+"""`guichet eval-dialogue` counts its misses by kind, and apart those whose question names a
+procedure: a miss on a name and a miss on a described situation call for different fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.tools.eval_dialogue import Outcome, summarise
+
+SUGGESTIONS = "not answered, right procedure among the suggestions"
+
+
+@pytest.mark.unit
+def test_misses_are_counted_by_kind_and_by_whether_the_question_names_a_procedure():
+    outcomes = [
+        Outcome("q1", ("passeport",), "passeport", (), "ask_cost", "cost", True),
+        Outcome("q2", ("cni",), None, ("cni", "passeport"), "nlu_fallback", None, True),
+        Outcome("q3", ("rsa",), None, ("rsa",), "ask_procedure", None, False),
+        Outcome("q4", ("rsa",), None, ("prime_activite", "rsa"), "ask_procedure", None, False),
+        Outcome("q5", ("out_of_scope",), "permis_conduire", (), "ask_procedure", None, True),
+    ]
+    summary = summarise(outcomes)
+    assert summary["routing_accuracy"] == 0.2
+    assert summary["misses_by_kind"] == {SUGGESTIONS: 3, "out of scope, answered as a procedure": 1}
+    assert summary["misses_naming_a_procedure"] == {
+        SUGGESTIONS: 1,
+        "out of scope, answered as a procedure": 1,
+    }
