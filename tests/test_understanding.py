@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import dialogue
 from actions.catalogue import KNOWLEDGE_DIR, Catalogue
 from actions.matcher import CatalogueMatcher, Match, stems
-from actions.training_data import ANNOTATION, OUTPUT, generate
+from actions.training_data import OUTPUT, examples_by_intent, generate
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
 
@@ -47,17 +47,12 @@ def test_every_two_question_phrasing_is_trained_with_several_names():
     """With one rigid two-question message per procedure, the classifier took single questions
     for two (5-fold CV precision of the two-question intents about 0.5): each procedure now
     gives two, with two of its names, and every phrasing of phrasings.yml is used."""
-    nlu = yaml.safe_load(OUTPUT.read_text(encoding="utf-8"))["nlu"]
-    trained = {
-        block["intent"]: [
-            ANNOTATION.sub(r"\1", line.removeprefix("- "))
-            for line in block["examples"].splitlines()
-            if line
-        ]
-        for block in nlu
-        if "+" in block.get("intent", "") and block["intent"].startswith("ask_")
-    }
     phrasings = yaml.safe_load((KNOWLEDGE_DIR / "phrasings.yml").read_text(encoding="utf-8"))
+    trained = {
+        intent: texts
+        for intent, texts in examples_by_intent(CATALOGUE, phrasings).items()
+        if "+" in intent and intent.startswith("ask_")
+    }
     assert set(trained) == set(phrasings["combined"])
     assert sum(map(len, trained.values())) == 2 * len(CATALOGUE.procedures)
     for intent, templates in phrasings["combined"].items():
