@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 
 import pytest
 import yaml
@@ -13,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import dialogue
 from actions.catalogue import KNOWLEDGE_DIR, Catalogue
 from actions.matcher import CatalogueMatcher, Match, stems
-from actions.training_data import OUTPUT, examples_by_intent, generate
+from actions.training_data import OUTPUT, examples_by_intent, generate, hand_written_sentences
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
 
@@ -71,6 +72,15 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             if block.get("intent") in dialogue.INTENT_QUESTIONS:
                 assert '"entity": "procedure"' not in block["examples"], (path, block["intent"])
+
+
+@pytest.mark.unit
+def test_hand_written_examples_are_listed_once():
+    """Rasa silently drops a repeated example, so a repeat only hides how small an intent is."""
+    listed = Counter(
+        text.lower() for intent, text in hand_written_sentences(OUTPUT.parent) if intent
+    )
+    assert [text for text, count in listed.items() if count > 1] == []
 
 
 @pytest.mark.unit
