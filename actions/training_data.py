@@ -7,7 +7,8 @@ changes when the catalogue does, and a test checks that it is up to date.
 
 What is generated, for every procedure:
 - its example questions (`questions:`), each under the intent of its sub-question;
-- its life situations, as general questions about it (ask_procedure); FAQ phrasings are left
+- its first life situations (TRAINED_SITUATIONS), as general questions about it
+  (ask_procedure); the matcher reads them all. FAQ phrasings are left
   to the catalogue matcher: they are specific questions ("où acheter le timbre ?"), and as
   general ones they taught the classifier that every question is general;
 - one sentence per alias, taking the phrasings of data/knowledge/phrasings.yml in turn;
@@ -45,6 +46,11 @@ INTENTS = {
     "conditions": "ask_eligibility",
 }
 OUT_OF_SCOPE = "out_of_scope"
+# Situations name no procedure: they teach the classifier only that a described life event is a
+# question about some procedure (the matcher says which, and reads them all). Trained without a
+# cap, a richer catalogue tipped the classifier's balance, and out-of-scope questions were
+# answered as procedures.
+TRAINED_SITUATIONS = 10
 HEADER = """\
 # GENERATED from data/knowledge/ by `python -m actions.training_data` (run by `make train`).
 # Do not edit: change the procedure files (aliases, situations, questions),
@@ -119,7 +125,7 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
         for question, texts in procedure.questions.items():
             for text in texts:
                 add(INTENTS[question], text)
-        for text in procedure.situations:
+        for text in procedure.situations[:TRAINED_SITUATIONS]:
             add("ask_procedure", text)
         for alias in procedure.aliases:
             intent, template = next(alias_turns)

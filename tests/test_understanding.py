@@ -14,7 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import dialogue
 from actions.catalogue import KNOWLEDGE_DIR, Catalogue
 from actions.matcher import CatalogueMatcher, Match, stems
-from actions.training_data import OUTPUT, examples_by_intent, generate, hand_written_sentences
+from actions.training_data import (
+    OUTPUT,
+    TRAINED_SITUATIONS,
+    examples_by_intent,
+    generate,
+    hand_written_sentences,
+)
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
 
@@ -72,6 +78,28 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             if block.get("intent") in dialogue.INTENT_QUESTIONS:
                 assert '"entity": "procedure"' not in block["examples"], (path, block["intent"])
+
+
+@pytest.mark.unit
+def test_the_first_situations_are_trained_and_the_matcher_reads_them_all():
+    """A richer catalogue must not tip the classifier towards "it is a procedure": only the
+    first TRAINED_SITUATIONS of a procedure are training examples, all of them are matched."""
+    phrasings = yaml.safe_load((KNOWLEDGE_DIR / "phrasings.yml").read_text(encoding="utf-8"))
+    trained = set(examples_by_intent(CATALOGUE, phrasings)["ask_procedure"])
+    long_lists = [
+        p for p in CATALOGUE.procedures.values() if len(p.situations) > TRAINED_SITUATIONS
+    ]
+    assert long_lists, "no procedure has more situations than are trained"
+    matcher = CatalogueMatcher(CATALOGUE)
+    for procedure in long_lists:
+        first, rest = (
+            procedure.situations[:TRAINED_SITUATIONS],
+            procedure.situations[TRAINED_SITUATIONS:],
+        )
+        assert set(first) <= trained, procedure.id
+        assert not set(rest) & trained, procedure.id
+        for text in rest:  # among the closest (a name in it may rank another one first)
+            assert procedure.id in {match.procedure for match in matcher.matches(text)}, text
 
 
 @pytest.mark.unit
