@@ -26,6 +26,7 @@ from tests.conftest import PROJECT_ROOT
 
 CATALOGUE = Catalogue.load()
 MATCHER = CatalogueMatcher(CATALOGUE)
+PHRASINGS = yaml.safe_load((KNOWLEDGE_DIR / "phrasings.yml").read_text(encoding="utf-8"))
 ALIAS_CARRIERS = ("bonjour, {}", "j'ai une question : {} ?", "{} svp")
 SITUATION_CARRIERS = ("{}", "bonjour, {}. que dois-je faire ?")
 
@@ -54,15 +55,14 @@ def test_every_two_question_phrasing_is_trained_with_several_names():
     """With one rigid two-question message per procedure, the classifier took single questions
     for two (5-fold CV precision of the two-question intents about 0.5): each procedure now
     gives two, with two of its names, and every phrasing of phrasings.yml is used."""
-    phrasings = yaml.safe_load((KNOWLEDGE_DIR / "phrasings.yml").read_text(encoding="utf-8"))
     trained = {
         intent: texts
-        for intent, texts in examples_by_intent(CATALOGUE, phrasings).items()
+        for intent, texts in examples_by_intent(CATALOGUE, PHRASINGS).items()
         if "+" in intent and intent.startswith("ask_")
     }
-    assert set(trained) == set(phrasings["combined"])
+    assert set(trained) == set(PHRASINGS["combined"])
     assert sum(map(len, trained.values())) == 2 * len(CATALOGUE.procedures)
-    for intent, templates in phrasings["combined"].items():
+    for intent, templates in PHRASINGS["combined"].items():
         for template in templates:
             before, after = map(re.escape, template.split("{name}"))
             used = [text for text in trained[intent] if re.fullmatch(f"{before}.+{after}", text)]
@@ -84,13 +84,11 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
 def test_the_first_situations_are_trained_and_the_matcher_reads_them_all():
     """A richer catalogue must not tip the classifier towards "it is a procedure": only the
     first TRAINED_SITUATIONS of a procedure are training examples, all of them are matched."""
-    phrasings = yaml.safe_load((KNOWLEDGE_DIR / "phrasings.yml").read_text(encoding="utf-8"))
-    trained = set(examples_by_intent(CATALOGUE, phrasings)["ask_procedure"])
+    trained = set(examples_by_intent(CATALOGUE, PHRASINGS)["ask_procedure"])
     long_lists = [
         p for p in CATALOGUE.procedures.values() if len(p.situations) > TRAINED_SITUATIONS
     ]
     assert long_lists, "no procedure has more situations than are trained"
-    matcher = CatalogueMatcher(CATALOGUE)
     for procedure in long_lists:
         first, rest = (
             procedure.situations[:TRAINED_SITUATIONS],
@@ -99,7 +97,7 @@ def test_the_first_situations_are_trained_and_the_matcher_reads_them_all():
         assert set(first) <= trained, procedure.id
         assert not set(rest) & trained, procedure.id
         for text in rest:  # among the closest (a name in it may rank another one first)
-            assert procedure.id in {match.procedure for match in matcher.matches(text)}, text
+            assert procedure.id in {match.procedure for match in MATCHER.matches(text)}, text
 
 
 @pytest.mark.unit
