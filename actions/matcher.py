@@ -96,6 +96,8 @@ class Match:
     faq: str | None = None  # id of the closest FAQ entry, when the closest example is one
     similarity: float = 0.0  # how close its examples are to the message (0 to 1)
     closest: float = 0.0  # how close its single closest example is (0 to 1)
+    # First of all procedures both by its words and by its meaning: two views that agree.
+    leads_both_views: bool = False
 
 
 @dataclass(frozen=True)
@@ -401,21 +403,33 @@ class CatalogueMatcher:
             scores[example.procedure].append(score)
             if score > closest.get(example.procedure, (-1.0, None))[0]:
                 closest[example.procedure] = (score, example)
-        best = {}
         vector = self._profile_vector(message)
         meaning = word_vectors().meaning(text)
+        by_words, by_meaning = {}, {}
         for procedure_id, found in scores.items():
             # Several close examples of one procedure count more than a single one.
             top = sorted(found, reverse=True)[: len(VOTE_WEIGHTS)]
             votes = sum(w * s for w, s in zip(VOTE_WEIGHTS, top, strict=False)) / sum(VOTE_WEIGHTS)
             profile = self._profile_similarity(vector, procedure_id)
-            words = (1 - PROFILE_WEIGHT) * votes + PROFILE_WEIGHT * profile
-            score = (1 - VECTOR_WEIGHT) * words + VECTOR_WEIGHT * self._meaning_similarity(
-                meaning, procedure_id
-            )
+            by_words[procedure_id] = (1 - PROFILE_WEIGHT) * votes + PROFILE_WEIGHT * profile
+            by_meaning[procedure_id] = self._meaning_similarity(meaning, procedure_id)
+        words_leader = max(by_words, key=by_words.get, default=None)
+        meaning_leader = max(by_meaning, key=by_meaning.get, default=None)
+        if meaning_leader is not None and by_meaning[meaning_leader] == 0.0:
+            meaning_leader = None  # no procedure is close in meaning: that view is silent
+        best = {}
+        for procedure_id, words in by_words.items():
+            score = (1 - VECTOR_WEIGHT) * words + VECTOR_WEIGHT * by_meaning[procedure_id]
             nearest, example = closest[procedure_id]
             best[procedure_id] = Match(
-                procedure_id, score, "example", example.question, example.faq, score, nearest
+                procedure_id,
+                score,
+                "example",
+                example.question,
+                example.faq,
+                score,
+                nearest,
+                leads_both_views=procedure_id == words_leader == meaning_leader,
             )
         excluded = {
             procedure_id
@@ -491,9 +505,3 @@ def lead(matches: Sequence[Match]) -> float:
     if not matches:
         return 0.0
     return matches[0].score - (matches[1].score if len(matches) > 1 else 0.0)
-
-
-def best_match(matches: Iterable[Match], threshold: float) -> Match | None:
-    """The first match if it reaches `threshold`, else None."""
-    first = next(iter(matches), None)
-    return first if first and first.score >= threshold else None

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue
@@ -226,6 +227,60 @@ def test_a_name_in_its_own_sense_keeps_its_procedure(text, procedure):
     found, other_sense = MATCHER.analyse(text)
     assert procedure not in other_sense
     assert procedure in {match.procedure for match in found}
+
+
+@pytest.mark.unit
+def test_the_matcher_says_when_words_and_meaning_agree_on_the_first_procedure():
+    birth = MATCHER.matches("notre bébé est né ce matin")
+    assert birth[0].procedure == "declaration_naissance" and birth[0].leads_both_views
+    assert not any(match.leads_both_views for match in birth[1:])
+    # Out of scope: the words and the meaning point to different procedures.
+    trip = MATCHER.matches("idée de voyage pas cher en europe")
+    assert not any(match.leads_both_views for match in trip)
+
+
+def two_matches(lead: float, agree: bool, first: float = 0.4) -> tuple[Match, ...]:
+    return (
+        Match("declaration_deces", first, "example", "summary", leads_both_views=agree),
+        Match("demarches_deces", first - lead, "example"),
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("matches", "answered"),
+    [
+        (two_matches(lead=0.15, agree=False), True),
+        (two_matches(lead=0.07, agree=True), True),  # a close lead the two views agree on
+        (two_matches(lead=0.07, agree=False), False),
+        (two_matches(lead=0.03, agree=True), False),
+        (two_matches(lead=0.15, agree=True, first=0.2), False),  # not close enough
+        ((), False),
+    ],
+)
+def test_the_matcher_alone_answers_a_clear_lead(matches, answered):
+    assert dialogue.clear_lead(matches) is answered
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("lead", "offered"), [(0.07, ["demarches_deces"]), (0.15, [])])
+def test_a_close_call_answer_keeps_the_runners_up_one_click_away(lead, offered):
+    matches = (*two_matches(lead, agree=True), Match("declaration_naissance", 0.1, "example"))
+    understanding = dialogue.Understanding(
+        CATALOGUE.procedures["declaration_deces"], "example", (), (), None, matches
+    )
+    message = {"text": "ma grand-mère est décédée hier", "intent": {"name": "ask_procedure"}}
+    state = Tracker("close-call", {}, message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    dialogue.answer_procedure(dispatcher, state, understanding)
+    assert "Source officielle" in dispatcher.messages[0]["text"]
+    payloads = [
+        button["payload"]
+        for reply in dispatcher.messages
+        if reply["text"] == dialogue.message("other_procedures")
+        for button in reply["buttons"]
+    ]
+    assert payloads == [f'/ask_procedure{{"procedure": "{pid}"}}' for pid in offered]
 
 
 @pytest.mark.unit

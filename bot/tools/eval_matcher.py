@@ -3,7 +3,7 @@
 Each catalogue phrasing (situation, example question, FAQ phrasing) that names no procedure is
 left out of the matcher's index in turn, then matched against the rest. Printed: how often its
 procedure comes first, or among the three suggestions, and, for thresholds around those that
-let the matcher answer alone (actions/dialogue.py: MATCH_CONFIDENT, MATCH_MARGIN), how many
+let the matcher answer alone (actions/dialogue.py: clear_lead), how many
 phrasings it would answer and how many of those answers are right. The hand-written
 out-of-scope examples (data/nlu/, not generated) show the other side: how many of them the
 matcher would answer alone, or offer procedures for. Last, a procedure's name used in another
@@ -25,10 +25,12 @@ from actions.catalogue import Catalogue
 from actions.dialogue import (
     MATCH_CONFIDENT,
     MATCH_MARGIN,
+    MATCH_MARGIN_AGREED,
     MATCH_POSSIBLE,
     MATCH_POSSIBLE_OUT_OF_SCOPE,
+    clear_lead,
 )
-from actions.matcher import CatalogueMatcher, lead
+from actions.matcher import CatalogueMatcher
 from actions.training_data import OUT_OF_SCOPE, OUTPUT, hand_written_sentences
 
 SCORES = (0.2, MATCH_CONFIDENT, 0.3)
@@ -47,7 +49,7 @@ class MatcherFigures:
 @dataclass
 class OutOfScopeFigures:
     examples: int = 0  # hand-written out-of-scope examples naming no procedure
-    answered: int = 0  # the matcher alone would answer them (MATCH_CONFIDENT, MATCH_MARGIN)
+    answered: int = 0  # the matcher alone would answer them (clear_lead)
     offered: int = 0  # procedures offered, when the classifier is unsure (MATCH_POSSIBLE)
     offered_out_of_scope: int = 0  # …when it said out of scope (MATCH_POSSIBLE_OUT_OF_SCOPE)
 
@@ -109,7 +111,7 @@ def evaluate_out_of_scope(matcher: CatalogueMatcher, examples: list[str]) -> Out
         if not found:
             continue
         top = found[0].score
-        figures.answered += top >= MATCH_CONFIDENT and lead(found) >= MATCH_MARGIN
+        figures.answered += clear_lead(found)
         figures.offered += top >= MATCH_POSSIBLE
         figures.offered_out_of_scope += top >= MATCH_POSSIBLE_OUT_OF_SCOPE
     return figures
@@ -125,12 +127,11 @@ def evaluate(catalogue: Catalogue) -> MatcherFigures:
         found = CatalogueMatcher(leave_out(catalogue, procedure_id, text)).matches(text)
         if not found:
             continue
-        top, margin = found[0], lead(found)
-        right = top.procedure == procedure_id
+        right = found[0].procedure == procedure_id
         figures.first += right
         figures.in_top_three += procedure_id in {match.procedure for match in found}
         for (score, least_margin), counts in figures.answered.items():
-            if top.score >= score and margin >= least_margin:
+            if clear_lead(found, score, least_margin):
                 counts[0] += 1
                 counts[1] += right
     return figures
@@ -171,7 +172,10 @@ def run(_args: argparse.Namespace) -> int:
     print(f"{figures.phrasings} catalogue phrasings naming no procedure, each left out in turn")
     print(f"procedure first       {figures.first / total:.3f}")
     print(f"in the top three      {figures.in_top_three / total:.3f}")
-    print("answered alone (score >= S and margin >= M): answers, right, precision")
+    print(
+        "answered alone (score >= S, and margin >= M or, when its words and meaning agree,"
+        f" >= {MATCH_MARGIN_AGREED}): answers, right, precision"
+    )
     for (score, margin), (answers, right) in figures.answered.items():
         current = (
             "  <- actions/dialogue.py" if (score, margin) == (MATCH_CONFIDENT, MATCH_MARGIN) else ""
