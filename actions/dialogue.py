@@ -175,7 +175,10 @@ def answer_band(understanding: Understanding, intent: str | None, confidence: fl
     if intent in MISUNDERSTOOD_INTENTS:
         # The classifier did not recognise the question: the procedure's name still may have.
         return "probable" if understanding.named_by == "alias" else "uncertain"
-    if understanding.named_by == "example" and understanding.matches[0].score < MATCH_OVER_CONTEXT:
+    if understanding.named_by == "example" and (
+        understanding.matches[0].score < MATCH_OVER_CONTEXT
+        or lead(understanding.matches) < MATCH_MARGIN  # a close call (clear_lead)
+    ):
         return "probable"
     return classifier_band(intent, confidence)
 

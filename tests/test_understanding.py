@@ -263,16 +263,20 @@ def test_the_matcher_alone_answers_a_clear_lead(matches, answered):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize(("lead", "offered"), [(0.07, ["demarches_deces"]), (0.15, [])])
-def test_a_close_call_answer_keeps_the_runners_up_one_click_away(lead, offered):
+@pytest.mark.parametrize(
+    ("lead", "offered", "band"), [(0.07, ["demarches_deces"], "probable"), (0.15, [], "sure")]
+)
+def test_a_close_call_answer_keeps_the_runners_up_one_click_away(lead, offered, band):
     matches = (*two_matches(lead, agree=True), Match("declaration_naissance", 0.1, "example"))
     understanding = dialogue.Understanding(
         CATALOGUE.procedures["declaration_deces"], "example", (), (), None, matches
     )
-    message = {"text": "ma grand-mère est décédée hier", "intent": {"name": "ask_procedure"}}
+    intent = {"name": "ask_procedure", "confidence": 0.95}  # the classifier is sure
+    message = {"text": "ma grand-mère est décédée hier", "intent": intent}
     state = Tracker("close-call", {}, message, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    dialogue.answer_procedure(dispatcher, state, understanding)
+    _, explanation = dialogue.answer_procedure(dispatcher, state, understanding)
+    assert explanation.band == band  # "Pourquoi cette réponse ?" does not say sure
     assert "Source officielle" in dispatcher.messages[0]["text"]
     payloads = [
         button["payload"]
