@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,12 @@ def procedure_button(procedure: Procedure) -> dict:
     return {"title": procedure.title, "payload": f'/ask_procedure{{"procedure": "{procedure.id}"}}'}
 
 
+def match_buttons(matches: Iterable[Match], threshold: float = MATCH_POSSIBLE) -> list[dict]:
+    """A button for each matched procedure at least `threshold` close."""
+    procedures = catalogue().procedures
+    return [procedure_button(procedures[m.procedure]) for m in matches if m.score >= threshold]
+
+
 def procedure_buttons() -> list[dict]:
     procedures = catalogue().procedures
     return [procedure_button(procedures[pid]) for pid in catalogue().buttons.get("procedures", ())]
@@ -147,6 +153,12 @@ class Understanding:
     faq: Faq | None
     matches: tuple[Match, ...]
     other_sense: frozenset[str] = frozenset()  # procedures whose words are used in another sense
+
+    @property
+    def close_call(self) -> bool:
+        """Answered from the examples although another procedure was almost as close: less
+        than MATCH_MARGIN behind, let through by clear_lead because words and meaning agree."""
+        return self.named_by == "example" and lead(self.matches) < MATCH_MARGIN
 
     def case_for(self, question: str) -> str | None:
         """The first case of the message the catalogue has an answer for, else the first one."""
@@ -176,8 +188,7 @@ def answer_band(understanding: Understanding, intent: str | None, confidence: fl
         # The classifier did not recognise the question: the procedure's name still may have.
         return "probable" if understanding.named_by == "alias" else "uncertain"
     if understanding.named_by == "example" and (
-        understanding.matches[0].score < MATCH_OVER_CONTEXT
-        or lead(understanding.matches) < MATCH_MARGIN  # a close call (clear_lead)
+        understanding.matches[0].score < MATCH_OVER_CONTEXT or understanding.close_call
     ):
         return "probable"
     return classifier_band(intent, confidence)
@@ -316,15 +327,9 @@ def answer_procedure(
         # Shown with its own question, after the answer: a close FAQ entry is not always the
         # question asked (about half of the closest ones are, when each is left out in turn).
         dispatcher.utter_message(text=render_faq(procedure, understanding.faq))
-    if understanding.named_by == "example" and lead(understanding.matches) < MATCH_MARGIN:
-        # A close call (clear_lead): the runners-up stay one click away.
-        others = [match for match in understanding.matches[1:] if match.score >= MATCH_POSSIBLE]
-        if others:
-            procedures = catalogue().procedures
-            dispatcher.utter_message(
-                text=message("other_procedures"),
-                buttons=[procedure_button(procedures[match.procedure]) for match in others],
-            )
+    if understanding.close_call and (others := match_buttons(understanding.matches[1:])):
+        # The runners-up stay one click away.
+        dispatcher.utter_message(text=message("other_procedures"), buttons=others)
     events = [
         SlotSet("procedure", procedure.id),
         SlotSet("situation", case),
@@ -401,16 +406,13 @@ def suggest(
     threshold: float = MATCH_POSSIBLE,
 ) -> bool:
     """ "Vouliez-vous parler de… ?" with the closest procedures as buttons, if any is close."""
-    close = [match for match in understanding.matches if match.score >= threshold]
-    if not close:
+    buttons = match_buttons(understanding.matches, threshold)
+    if not buttons:
         return False
-    procedures = catalogue().procedures
     text = message("suggestions")
     if handoff:
         text = f"{text}\n{handoff_text()}"
-    dispatcher.utter_message(
-        text=text, buttons=[procedure_button(procedures[match.procedure]) for match in close]
-    )
+    dispatcher.utter_message(text=text, buttons=buttons)
     return True
 
 
