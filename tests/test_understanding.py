@@ -9,6 +9,8 @@ from collections import Counter
 
 import pytest
 import yaml
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -99,6 +101,30 @@ def test_the_first_situations_are_trained_and_the_matcher_reads_them_all():
         assert not set(rest) & trained, procedure.id
         for text in rest:  # among the closest (a name in it may rank another one first)
             assert procedure.id in {match.procedure for match in MATCHER.matches(text)}, text
+
+
+@pytest.mark.unit
+def test_every_regex_feature_finds_the_entity_it_is_there_for():
+    """A regex feature that matches nothing silently teaches nothing: the age pattern once
+    lost its brackets ("0-9" for "[0-9]") and never fired. Each must find every mention of
+    its entity in the training data."""
+    data = load_data(str(OUTPUT.parent))
+    assert data.regex_features
+    for feature in data.regex_features:
+        pattern = re.compile(feature["pattern"])
+        mentions = [
+            (example.get(TEXT), (entity["start"], entity["end"]))
+            for example in data.training_examples
+            for entity in example.get(ENTITIES) or ()
+            if entity["entity"] == feature["name"]
+        ]
+        assert mentions, feature["name"]
+        missed = [
+            text
+            for text, span in mentions
+            if span not in {found.span() for found in pattern.finditer(text)}
+        ]
+        assert missed == [], feature["name"]
 
 
 @pytest.mark.unit
