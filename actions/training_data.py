@@ -99,7 +99,8 @@ def annotate(text: str, matcher: CatalogueMatcher) -> str:
     return "".join(annotated)
 
 
-def _clean(text: str) -> str:
+def as_example(text: str) -> str:
+    """The text as an example line: Rasa's annotation brackets blanked, spaces single."""
     return " ".join(RESERVED.sub(" ", text).split())
 
 
@@ -119,7 +120,7 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
     examples: dict[str, list[str]] = {}
 
     def add(intent: str, text: str) -> None:
-        examples.setdefault(intent, []).append(_clean(text))
+        examples.setdefault(intent, []).append(as_example(text))
 
     for procedure in sorted(catalogue.procedures.values(), key=lambda p: p.id):
         for question, texts in procedure.questions.items():
@@ -186,10 +187,10 @@ def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> 
                 synonyms.append(alias)
         lookup += synonyms
         lines += [f"- synonym: {procedure.id}", "  examples: |"]
-        lines += [f"    - {_clean(alias)}" for alias in synonyms]
+        lines += [f"    - {as_example(alias)}" for alias in synonyms]
         lines.append("")
     lines += ["- lookup: procedure", "  examples: |"]
-    lines += [f"    - {_clean(alias)}" for alias in lookup]
+    lines += [f"    - {as_example(alias)}" for alias in lookup]
     return "\n".join(lines) + "\n"
 
 
