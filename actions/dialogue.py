@@ -14,7 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import render_answer, render_case, render_conditions, render_faq
-from actions.catalogue import SITUATIONS, Catalogue, Faq, Procedure, situation_for_age
+from actions.catalogue import Catalogue, Faq, Procedure
 from actions.explanation import Explanation
 from actions.matcher import ALIAS_SCORE, CatalogueMatcher, Match, lead
 
@@ -44,10 +44,6 @@ MATCH_MARGIN_AGREED = 0.05
 MATCH_OVER_CONTEXT = 0.35
 MATCH_POSSIBLE = 0.2  # offer it among "Vouliez-vous parler de… ?"
 MATCH_POSSIBLE_OUT_OF_SCOPE = 0.25  # the same, when the classifier said "out of scope"
-# Several names in one message: the best-fitting one wins over the classifier's by that lead.
-# On the catalogue phrasings naming two or more procedures (each left out of the matcher in
-# turn), such a lead picks the right one 11 times in 13, the first name in the text 8 times.
-NAME_FIT_MARGIN = 0.15
 FAQ_CONFIDENT = 0.6  # answer a FAQ entry when one of its phrasings is that close
 GUESS_CONFIDENCE = 0.3  # an unsure classifier's question intent still tells what is asked
 # The classifier is sure: of what is asked ("sûr" in "Pourquoi cette réponse ?"), or that a
@@ -210,16 +206,6 @@ def _questions(tracker: Tracker) -> tuple[str, ...]:
     return ()
 
 
-def _best_named(named: list[Match], by_entity: Procedure, procedures: dict) -> Procedure:
-    """The classifier's choice among the names in a message, or the name whose examples fit
-    the message clearly better (NAME_FIT_MARGIN)."""
-    chosen = next(match for match in named if match.procedure == by_entity.id)
-    best_fit = named[0]
-    if best_fit.similarity - chosen.similarity >= NAME_FIT_MARGIN:
-        return procedures[best_fit.procedure]
-    return by_entity
-
-
 def clear_lead(
     matches: Sequence[Match], threshold: float = MATCH_CONFIDENT, margin: float = MATCH_MARGIN
 ) -> bool:
@@ -247,14 +233,10 @@ def understand(tracker: Tracker) -> Understanding:
     top = matches[0] if matches else None
     named_by = None
     named_in_text = [match for match in matches if match.via == "alias"]
-    if by_entity and by_entity.id in {match.procedure for match in named_in_text}:
-        # Several names in one message: the classifier, which reads the context, says which
-        # one the question is about, unless the rest of the message fits another name clearly
-        # better.
-        named, named_by = _best_named(named_in_text, by_entity, procedures), "alias"
-    elif named_in_text:
-        named, named_by = procedures[named_in_text[0].procedure], "alias"  # the best fit
-    elif by_entity:
+    if named_in_text:
+        # Of several names, the one whose examples fit the rest of the message best.
+        named, named_by = procedures[named_in_text[0].procedure], "alias"
+    elif by_entity:  # a button's payload ("/ask_procedure{...}")
         named, named_by = by_entity, "entity"
     elif clear_lead(
         matches, MATCH_OVER_CONTEXT if tracker.get_slot("procedure") else MATCH_CONFIDENT
@@ -266,15 +248,9 @@ def understand(tracker: Tracker) -> Understanding:
     if named is None and not other_sense:
         procedure = procedures.get(tracker.get_slot("procedure") or "")
 
-    cases = [
-        value for value in tracker.get_latest_entity_values("situation") if value in SITUATIONS
-    ]
-    for value in tracker.get_latest_entity_values("age"):
-        try:
-            cases.insert(0, situation_for_age(float(value)))
-        except (TypeError, ValueError):
-            continue
-    cases += [case for case in matcher().cases(text) if case not in cases]
+    # The case entities are the same words (actions/vocabulary.py): the matcher also ranks
+    # them, the most specific first (data/knowledge/cases.yml).
+    cases = matcher().cases(text)
     if not cases and named is None and tracker.get_slot("situation"):
         cases = [tracker.get_slot("situation")]  # a follow-up keeps the case too
 

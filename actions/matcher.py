@@ -1,6 +1,7 @@
 """The second understanding path: which procedure a message is about, from the catalogue alone.
 
-It works apart from the intent classifier, on the catalogue's own vocabulary:
+It works apart from the intent classifier, on the catalogue's own vocabulary
+(actions/vocabulary.py, which it extends):
 - aliases, found exactly, or with a typo through rapidfuzz (long aliases only);
 - life situations, example questions and FAQ phrasings, compared word by word after folding
   accents and stemming (Snowball), with rapidfuzz for typos and SMS spelling, each word weighted
@@ -10,7 +11,8 @@ It works apart from the intent classifier, on the catalogue's own vocabulary:
 - `not_about` phrases, the procedure's words in another sense ("procuration" on a bank
   account): a message closer to one of them than to the procedure, through a word of that
   other sense and not only the procedure's name, is not about it.
-It also detects the case of a question (loss, renewal, an age…) from data/knowledge/cases.yml.
+Like the vocabulary, it detects the case of a question (loss, renewal, an age…) from
+data/knowledge/cases.yml.
 """
 
 from __future__ import annotations
@@ -31,11 +33,10 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.strings import hash_string
 from spacy.vectors import Vectors
 
-from actions.catalogue import MAX_AGE, Catalogue, normalise, situation_for_age
+from actions.catalogue import Catalogue, normalise
+from actions.vocabulary import WORD, Vocabulary
 from anonymization.text import fold
 
-WORD = re.compile(r"[a-z0-9]+")
-AGE = re.compile(r"(?<![0-9])([0-9]{1,3}) ?ans?(?![a-z0-9])")
 ALIAS_SCORE = 1.0
 FUZZY_ALIAS_SCORE = 0.9
 MIN_FUZZY_ALIAS_CHARS = 6  # shorter aliases (cni, apl, pacs) must be typed exactly
@@ -148,15 +149,6 @@ def word_vectors() -> WordVectors:
     return WordVectors()
 
 
-def phrase_pattern(phrase: str) -> re.Pattern:
-    """A regex finding `phrase` in folded text, as whole words, whatever the punctuation between
-    them; a trailing * lets the last word continue. Offsets equal those of the original text."""
-    prefix = phrase.rstrip().endswith("*")
-    words = WORD.findall(fold(phrase))
-    tail = "[a-z0-9]*" if prefix else ""
-    return re.compile(rf"(?<![a-z0-9]){'[^a-z0-9]+'.join(map(re.escape, words))}{tail}(?![a-z0-9])")
-
-
 _stemmer = snowballstemmer.stemmer("french")
 
 
@@ -184,27 +176,14 @@ def _short_words_typed(window: str, alias: str) -> bool:
     return all(word in window for word in alias.split() if len(word) < MIN_FUZZY_PART_CHARS)
 
 
-class CatalogueMatcher:
+class CatalogueMatcher(Vocabulary):
     def __init__(self, catalogue: Catalogue):
-        self._aliases = sorted(
-            (
-                (normalise(alias), phrase_pattern(alias), procedure.id)
-                for procedure in catalogue.procedures.values()
-                for alias in {*procedure.aliases, procedure.title}
-                if normalise(alias)
-            ),
-            key=lambda entry: len(entry[0]),
-            reverse=True,
-        )
+        super().__init__(catalogue)
         self._fuzzy_aliases = {
             alias: procedure_id
             for alias, _, procedure_id in self._aliases
             if len(alias) >= MIN_FUZZY_ALIAS_CHARS
         }
-        self._cases = [
-            (case, [phrase_pattern(cue) for cue in cues])
-            for case, cues in catalogue.case_cues.items()
-        ]
         self._examples = self._index(catalogue)
         # The words of each procedure's names: an other-sense phrase needs more than these.
         self._name_stems = {
@@ -326,15 +305,6 @@ class CatalogueMatcher:
         return sum(value * profile.get(word, 0.0) for word, value in vector.items())
 
     # --- matching ------------------------------------------------------------------------
-
-    def alias_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, procedure id) of every alias in `text`, longest first, not overlapping."""
-        folded, spans = fold(text), []
-        for _, pattern, procedure_id in self._aliases:
-            for found in pattern.finditer(folded):
-                if all(found.end() <= start or found.start() >= end for start, end, _ in spans):
-                    spans.append((found.start(), found.end(), procedure_id))
-        return sorted(spans)
 
     def _alias_matches(self, text: str) -> dict[str, float]:
         found = {procedure_id: ALIAS_SCORE for _, _, procedure_id in self.alias_spans(text)}
@@ -478,26 +448,6 @@ class CatalogueMatcher:
     def matches(self, text: str, limit: int = 3) -> list[Match]:
         """The procedures the message may be about, best first."""
         return self.analyse(text, limit)[0]
-
-    def cases(self, text: str) -> list[str]:
-        """The cases the message describes, most specific first: an age decides the age band."""
-        folded = fold(text)
-        found = [
-            situation_for_age(int(age)) for age in AGE.findall(folded) if 0 < int(age) <= MAX_AGE
-        ][:1]
-        for case, patterns in self._cases:
-            if case not in found and any(pattern.search(folded) for pattern in patterns):
-                found.append(case)
-        return found
-
-    def case_spans(self, text: str) -> list[tuple[int, int, str]]:
-        folded = fold(text)
-        return sorted(
-            (found.start(), found.end(), case)
-            for case, patterns in self._cases
-            for pattern in patterns
-            for found in pattern.finditer(folded)
-        )
 
 
 def lead(matches: Sequence[Match]) -> float:

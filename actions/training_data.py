@@ -15,10 +15,11 @@ What is generated, for every procedure:
 - two two-question messages (multi-intent, such as "ask_cost+ask_documents"), with its first
   two names: with one rigid message per procedure, the classifier took single questions for
   two (5-fold CV precision of the two-question intents about 0.5);
-- its words in another sense (`not_about`), as out-of-scope examples, not annotated;
-- the synonyms mapping every alias to the procedure id, and a lookup table of the aliases.
+- its words in another sense (`not_about`), as out-of-scope examples;
+- a lookup table of the aliases (a feature of the classifier).
 Every alias, case word ("perdu", "né à l'étranger") and age in these sentences is annotated
-as an entity, the same way everywhere.
+as an entity, the same way everywhere, in another sense too: the entities are the words
+(actions/vocabulary.py), and the catalogue matcher decides in which sense they are used.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from actions.catalogue import KNOWLEDGE_DIR, Catalogue, normalise
-from actions.matcher import AGE, CatalogueMatcher
+from actions.vocabulary import Vocabulary
 
 OUTPUT = KNOWLEDGE_DIR.parent / "nlu" / "catalogue.yml"
 INTENTS = {
@@ -57,44 +58,21 @@ HEADER = """\
 # data/knowledge/cases.yml or data/knowledge/phrasings.yml, then retrain.
 """
 RESERVED = re.compile(r"[\[\]{}()]")
-WORD_GLUE = "+-_@/"  # characters the tokenizer keeps inside a word
 
 
-def annotate(text: str, matcher: CatalogueMatcher) -> str:
-    """The text in Rasa's training format, with procedures, cases and ages marked."""
-    spans: list[tuple[int, int, str, str | None]] = []
-
-    def free(start: int, end: int) -> bool:
-        """Not inside another entity, and on word boundaries as the tokenizer sees them."""
-
-        def glued(position: int) -> bool:
-            inside = 0 <= position < len(text)
-            return inside and (text[position].isalnum() or text[position] in WORD_GLUE)
-
-        aligned = not glued(start - 1) and not glued(end)
-        return aligned and all(
-            end <= other_start or start >= other_end for other_start, other_end, *_ in spans
-        )
-
-    for start, end, value in matcher.alias_spans(text):
-        if free(start, end):
-            spans.append((start, end, "procedure", value))
-
-    for match in AGE.finditer(text.lower()):
-        if free(*match.span(1)):
-            spans.append((*match.span(1), "age", None))
-    for start, end, case in matcher.case_spans(text):
-        if free(start, end):
-            spans.append((start, end, "situation", case))
+def annotate(text: str, vocabulary: Vocabulary) -> str:
+    """The text in Rasa's training format, with its procedures, cases and ages marked."""
     annotated, position = [], 0
-    for start, end, entity, value in sorted(spans):
-        annotated.append(text[position:start])
-        mention = text[start:end]
-        if value is None:
-            annotated.append(f"[{mention}]({entity})")
+    for span in vocabulary.entities(text):
+        annotated.append(text[position : span.start])
+        mention = text[span.start : span.end]
+        if span.entity == "age":
+            annotated.append(f"[{mention}](age)")
         else:
-            annotated.append(f"[{mention}]{json.dumps({'entity': entity, 'value': value})}")
-        position = end
+            annotated.append(
+                f"[{mention}]{json.dumps({'entity': span.entity, 'value': span.value})}"
+            )
+        position = span.end
     annotated.append(text[position:])
     return "".join(annotated)
 
@@ -145,7 +123,7 @@ ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 def hand_written_sentences(nlu_dir: Path) -> Iterator[tuple[str | None, str]]:
     """(intent, text without annotations) of every example line of the hand-written NLU files
-    (the intent is None for synonyms and lookup tables)."""
+    (the intent is None for lookup tables and regexes)."""
     for path in sorted(nlu_dir.glob("*.yml")):
         if path.name == OUTPUT.name:
             continue
@@ -166,7 +144,7 @@ def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> 
     files of `nlu_dir`."""
     catalogue = Catalogue.load(directory)
     phrasings = yaml.safe_load((directory / "phrasings.yml").read_text(encoding="utf-8"))
-    matcher = CatalogueMatcher(catalogue)
+    vocabulary = Vocabulary(catalogue)
     seen = hand_written_examples(nlu_dir)
     lines = [HEADER, 'version: "3.1"', "", "nlu:"]
     for intent, texts in examples_by_intent(catalogue, phrasings).items():
@@ -175,20 +153,15 @@ def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> 
             key = normalise(text)
             if key and key not in seen:  # one intent per sentence, however it is spelled
                 seen.add(key)
-                lines.append(f"    - {text if intent == OUT_OF_SCOPE else annotate(text, matcher)}")
+                lines.append(f"    - {annotate(text, vocabulary)}")
         lines.append("")
     aliases_seen: set[str] = set()
     lookup = []
     for procedure in sorted(catalogue.procedures.values(), key=lambda p: p.id):
-        synonyms = []
         for alias in (procedure.title, *procedure.aliases):
             if alias.lower() not in aliases_seen and alias.lower() != procedure.id:
                 aliases_seen.add(alias.lower())
-                synonyms.append(alias)
-        lookup += synonyms
-        lines += [f"- synonym: {procedure.id}", "  examples: |"]
-        lines += [f"    - {as_example(alias)}" for alias in synonyms]
-        lines.append("")
+                lookup.append(alias)
     lines += ["- lookup: procedure", "  examples: |"]
     lines += [f"    - {as_example(alias)}" for alias in lookup]
     return "\n".join(lines) + "\n"

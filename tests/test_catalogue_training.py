@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from actions.catalogue import KNOWLEDGE_DIR, Catalogue
 from actions.matcher import CatalogueMatcher
@@ -42,7 +43,13 @@ def nlu_model(knowledge, tmp_path_factory):
         if path.name != OUTPUT.name:
             shutil.copy(path, nlu / path.name)
     (nlu / OUTPUT.name).write_text(generate(knowledge, nlu), encoding="utf-8")
+    # The project's config.yml, its entity extractor reading the copy of the catalogue.
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"] == "bot.nlu.CatalogueEntityExtractor":
+            component["knowledge"] = str(knowledge)
     models = tmp_path_factory.mktemp("models")
+    (models / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     subprocess.run(
         [
             sys.executable,
@@ -51,7 +58,7 @@ def nlu_model(knowledge, tmp_path_factory):
             "train",
             "nlu",
             "--config",
-            "config.yml",
+            str(models / "config.yml"),
             "--nlu",
             str(nlu),
             "--out",
@@ -71,7 +78,7 @@ def nlu_model(knowledge, tmp_path_factory):
 def test_the_new_file_is_in_the_generated_examples(knowledge, tmp_path):
     generated = generate(knowledge, OUTPUT.parent)
     assert '"value": "carte_bibliotheque"' in generated
-    assert "- synonym: carte_bibliotheque" in generated
+    assert "- carte de bibliothèque" in generated.split("- lookup: procedure")[1]
 
 
 @pytest.mark.model

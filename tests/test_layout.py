@@ -26,6 +26,7 @@ RUNTIME_MODULES = [
     "bot.server.locks",
     "bot.tools.inprocess",
     "bot.server.openapi",
+    "bot.nlu",
 ]
 ACTION_SERVER = "actions"
 EVALUATION_ONLY = ["evaluation", "faker", "presidio_anonymizer"]

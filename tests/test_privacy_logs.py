@@ -132,6 +132,7 @@ def test_exceptions_quoting_user_text_keep_their_code_readable(raise_it, readabl
         "rasa.core.actions.action.ActionExecutionRejection in rasa.core.processor",
         "Ignoring the Sender of the Outbox: bot.privacy.outbox.Outbox",
         "HTTP/1.1 503 Service Unavailable",
+        "Entity extractor: CatalogueEntityExtractor",
         '127.0.0.1:43212 - "POST /webhooks/rest/webhook HTTP/1.1" 200 512',
         "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host localhost:5055",
         # A receipt's conversation reference that the redactor took for an IBAN (CI, 6 Dec).

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -25,6 +26,8 @@ from actions.training_data import (
     generate,
     hand_written_sentences,
 )
+from actions.vocabulary import Vocabulary
+from bot.nlu import CatalogueEntityExtractor
 from bot.tools.eval_dialogue import evaluate
 from tests.conftest import PROJECT_ROOT
 
@@ -48,8 +51,7 @@ def test_generated_nlu_names_every_procedure_and_annotates_aliases():
     nlu = yaml.safe_load(OUTPUT.read_text(encoding="utf-8"))["nlu"]
     annotated = set(re.findall(r'"value": "([a-z0-9_]+)"', OUTPUT.read_text(encoding="utf-8")))
     assert set(CATALOGUE.procedures) <= annotated
-    synonyms = {block["synonym"] for block in nlu if "synonym" in block}
-    assert synonyms == set(CATALOGUE.procedures)
+    assert not [block for block in nlu if "synonym" in block]  # the extractor gives ids
     intents = {block["intent"] for block in nlu if "intent" in block}
     assert {"ask_procedure", "ask_cost", "ask_eligibility", "ask_cost+ask_documents"} <= intents
 
@@ -128,6 +130,51 @@ def test_every_regex_feature_finds_the_entity_it_is_there_for():
 
 
 @pytest.mark.unit
+def test_every_annotation_is_what_the_entity_extractor_finds():
+    """The entities come from the catalogue (bot/nlu.py), so the training data must mark each
+    name, case word and age the same way, in every sense, hand-written examples included."""
+    vocabulary = Vocabulary(CATALOGUE)
+    data = load_data(str(OUTPUT.parent))
+    differing = [
+        example.get(TEXT)
+        for example in data.training_examples
+        if example.get(TEXT)
+        and [
+            (entity["start"], entity["end"], entity["entity"], str(entity["value"]))
+            for entity in example.get(ENTITIES) or ()
+        ]
+        != [
+            (span.start, span.end, span.entity, span.value)
+            for span in vocabulary.entities(example.get(TEXT))
+        ]
+    ]
+    assert differing == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "J'ai perdu le passeport de mon fils de 12 ans",
+            [("situation", "loss"), ("procedure", "passeport"), ("age", "12")],
+        ),
+        # A name in another sense is still the name: the matcher decides the sense.
+        ("une procuration sur mon compte en banque", [("procedure", "procuration")]),
+        ("", []),
+        ("\u202e\x00 🤖 ｐａｓｓｅｐｏｒｔ​", []),
+    ],
+)
+def test_the_entity_extractor_gives_procedure_ids_case_keys_and_ages(text, expected):
+    extractor = CatalogueEntityExtractor({"knowledge": None}, Vocabulary(CATALOGUE))
+    message = Message(data={TEXT: text})
+    extractor.process([message])
+    entities = message.get(ENTITIES)
+    assert [(entity["entity"], entity["value"]) for entity in entities] == expected
+    assert {entity["extractor"] for entity in entities} <= {"CatalogueEntityExtractor"}
+
+
+@pytest.mark.unit
 def test_hand_written_examples_are_listed_once():
     """Rasa silently drops a repeated example, so a repeat only hides how small an intent is."""
     listed = Counter(
@@ -184,20 +231,6 @@ def test_a_procedure_is_also_matched_on_its_whole_vocabulary():
     assert profile("voiture", "amendes") == 0.0
     both = matcher.matches("contester un radar sur l'autoroute")
     assert both[0].procedure == "amendes" and both[0].score > both[0].closest
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(("passport_fit", "answered"), [(0.6, "passeport"), (0.4, "cni")])
-def test_of_two_names_the_classifier_chooses_unless_another_fits_clearly_better(
-    passport_fit, answered
-):
-    named = [
-        Match("passeport", 1.0, "alias", similarity=passport_fit),
-        Match("cni", 1.0, "alias", similarity=0.3),
-    ]
-    procedures = CATALOGUE.procedures
-    chosen = dialogue._best_named(named, procedures["cni"], procedures)  # noqa: SLF001
-    assert chosen.id == answered
 
 
 @pytest.mark.unit
