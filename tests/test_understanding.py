@@ -157,12 +157,16 @@ def test_every_annotation_is_what_the_entity_extractor_finds():
     [
         (
             "J'ai perdu le passeport de mon fils de 12 ans",
-            [("situation", "loss"), ("procedure", "passeport"), ("age", "12")],
+            [
+                ("situation", "loss", "perdu"),
+                ("procedure", "passeport", "passeport"),
+                ("age", "12", "12"),
+            ],
         ),
         # A name in another sense is still the name: the matcher decides the sense.
-        ("une procuration sur mon compte en banque", [("procedure", "procuration")]),
+        ("une Procuration sur mon compte", [("procedure", "procuration", "Procuration")]),
         ("", []),
-        ("\u202e\x00 🤖 ｐａｓｓｅｐｏｒｔ​", []),
+        ("\u202e\x00 🤖 carte d'identité\u200b", [("procedure", "cni", "carte d'identité")]),
     ],
 )
 def test_the_entity_extractor_gives_procedure_ids_case_keys_and_ages(text, expected):
@@ -170,7 +174,10 @@ def test_the_entity_extractor_gives_procedure_ids_case_keys_and_ages(text, expec
     message = Message(data={TEXT: text})
     extractor.process([message])
     entities = message.get(ENTITIES)
-    assert [(entity["entity"], entity["value"]) for entity in entities] == expected
+    assert [
+        (entity["entity"], entity["value"], text[entity["start"] : entity["end"]])
+        for entity in entities
+    ] == expected
     assert {entity["extractor"] for entity in entities} <= {"CatalogueEntityExtractor"}
 
 
