@@ -41,8 +41,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
         # The catalogue directory; None is the project's data/knowledge.
         return {"knowledge": None}
 
-    def __init__(self, config: dict[str, Any], vocabulary: Vocabulary) -> None:
-        self.component_config = config
+    def __init__(self, vocabulary: Vocabulary) -> None:
         self._vocabulary = vocabulary
 
     @classmethod
@@ -59,7 +58,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
         from actions.vocabulary import Vocabulary
 
         directory = Path(config["knowledge"]) if config.get("knowledge") else KNOWLEDGE_DIR
-        return cls(config, Vocabulary(Catalogue.load(directory)))
+        return cls(Vocabulary(Catalogue.load(directory)))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -170,7 +170,7 @@ def test_every_annotation_is_what_the_entity_extractor_finds():
     ],
 )
 def test_the_entity_extractor_gives_procedure_ids_case_keys_and_ages(text, expected):
-    extractor = CatalogueEntityExtractor({"knowledge": None}, Vocabulary(CATALOGUE))
+    extractor = CatalogueEntityExtractor(Vocabulary(CATALOGUE))
     message = Message(data={TEXT: text})
     extractor.process([message])
     entities = message.get(ENTITIES)
