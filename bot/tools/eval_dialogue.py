@@ -42,6 +42,18 @@ class Outcome:
     # The question contains a procedure's name (the matcher's aliases), in whatever sense: a
     # miss on a named procedure and a miss on a described situation are different kinds.
     names_procedure: bool = False
+    # Where the catalogue matcher ranks the expected procedure among its candidates (0 first),
+    # None when it is not among them: tells a ranking miss from a decision (threshold) miss.
+    matcher_rank: int | None = None
+
+    @property
+    def matcher_place(self) -> str | None:
+        """For an in-scope miss, where the catalogue matcher put the expected procedure."""
+        if self.correct or OUT_OF_SCOPE in self.expected:
+            return None
+        if self.matcher_rank is None:
+            return "not among its candidates"
+        return "first" if self.matcher_rank == 0 else "second or third"
 
     @property
     def correct(self) -> bool:
@@ -90,6 +102,7 @@ async def _route(agent, index: int, item: dict) -> Outcome:
         for button in reply.get("buttons") or ()
         for found in SUGGESTED.findall(button.get("payload", ""))
     )
+    candidates = [match.procedure for match in matcher().matches(item["text"])]
     return Outcome(
         item["text"],
         item["expected"],
@@ -98,6 +111,7 @@ async def _route(agent, index: int, item: dict) -> Outcome:
         intent,
         item.get("question"),
         bool(matcher().alias_spans(item["text"])),
+        next((rank for rank, found in enumerate(candidates) if found in item["expected"]), None),
     )
 
 
@@ -132,6 +146,9 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "misses_naming_a_procedure": dict(
             Counter(o.kind for o in outcomes if not o.correct and o.names_procedure)
         ),
+        "in_scope_misses_by_matcher_place": dict(
+            Counter(o.matcher_place for o in in_scope if o.matcher_place).most_common()
+        ),
     }
 
 
@@ -150,6 +167,9 @@ def run(args: argparse.Namespace) -> int:
     for kind, count in summary["misses_by_kind"].items():
         naming = summary["misses_naming_a_procedure"].get(kind, 0)
         print(f"  {count:4d} ({naming:3d})  {kind}")
+    print("in-scope misses by where the catalogue matcher ranks the expected procedure:")
+    for place, count in summary["in_scope_misses_by_matcher_place"].items():
+        print(f"  {count:4d}  {place}")
     if args.show_misses:
         print("misses (expected -> answered; suggested):")
         for outcome in outcomes:
