@@ -443,9 +443,14 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
         intent, confidence = _intent(tracker)
         understanding = understand(tracker)
         out_of_scope = intent == "out_of_scope"
-        # "Out of scope" with a procedure's name in it: answer it, unless the classifier is sure
-        # or the words are used in another sense; a mere resemblance only gets suggestions.
-        trusted = {"alias", "entity"} if out_of_scope else {"alias", "entity", "example"}
+        if understanding.named_by == "alias":
+            # A procedure's name is answered, even when the classifier is sure it is out of
+            # scope: the matcher decides in which sense a name is used, and a name in another
+            # sense is not among its matches. External set, three seeds: 1 more right each.
+            return answer_procedure(dispatcher, tracker, understanding)
+        # A mere resemblance is answered unless the classifier says "out of scope"; it only
+        # gets suggestions then, and none when the classifier is sure.
+        trusted = {"entity"} if out_of_scope else {"entity", "example"}
         # Words in another sense rule out those procedures only (matches leave them out).
         surely_out_of_scope = (out_of_scope and confidence >= CLASSIFIER_SURE) or (
             bool(understanding.other_sense) and understanding.named_by is None
@@ -462,11 +467,7 @@ class ActionHandleMisunderstanding(CitizenAnswerAction):
             return answer_procedure(dispatcher, tracker, understanding)
         handoff = consecutive_misunderstandings(tracker) >= HANDOFF_AFTER
         threshold = MATCH_POSSIBLE_OUT_OF_SCOPE if out_of_scope else MATCH_POSSIBLE
-        # A message with a procedure's name never gets a bare "out of scope": it is offered
-        # (a name used in another sense is not among the matches).
-        if (understanding.named_by == "alias" or not surely_out_of_scope) and suggest(
-            dispatcher, understanding, handoff, threshold
-        ):
+        if not surely_out_of_scope and suggest(dispatcher, understanding, handoff, threshold):
             return [], Explanation("uncertain", request="suggestions")
         if handoff:
             dispatcher.utter_message(text=handoff_text())

@@ -3,6 +3,7 @@ second path, two questions in one message, general conditions and the case in th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from collections import Counter
@@ -365,6 +366,31 @@ def test_unsure_understanding_offers_the_closest_procedures_as_buttons():
     payloads = [button["payload"] for button in reply["buttons"]]
     assert payloads[0] == f'/ask_procedure{{"procedure": "{matches[0].procedure}"}}'
     assert len(payloads) <= 3
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        # The name in its own sense: answered, although the classifier is sure it is not.
+        ("j'aimerais des informations sur le pacs", True),
+        # The name in another sense: out of scope, as the classifier says.
+        ("comment donner une procuration sur mon compte bancaire ?", False),
+    ],
+)
+def test_a_name_in_its_own_sense_is_answered_whatever_the_classifier_says(text, answered):
+    intent = {"name": "out_of_scope", "confidence": 0.99}
+    message = {"text": text, "intent": intent, "intent_ranking": [intent], "entities": []}
+    state = Tracker("named-out-of-scope", {}, message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    action = dialogue.ActionHandleMisunderstanding()
+    events = asyncio.run(action.run(dispatcher, state, {}))
+    answered_about = [e["value"] for e in events if e.get("name") == "procedure"]
+    replies = " ".join(reply.get("text") or "" for reply in dispatcher.messages)
+    assert bool(answered_about) == answered
+    assert ("Source officielle" in replies) == answered
+    if not answered:
+        assert replies.startswith(dialogue.message("out_of_scope")[:40])
 
 
 @pytest.mark.services
