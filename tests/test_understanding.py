@@ -391,6 +391,25 @@ def test_a_name_in_its_own_sense_is_answered_whatever_the_classifier_says(text, 
         assert replies == dialogue.message("out_of_scope")
 
 
+@pytest.mark.unit
+def test_a_message_that_says_a_catalogue_example_is_not_out_of_scope():
+    """A situation of the catalogue, said nearly whole, is answered even when the classifier
+    is sure it is out of scope; an unrelated question still gets the out-of-scope message."""
+    amendes = CATALOGUE.procedures["amendes"]
+    situation = next(s for s in amendes.situations if "salarié" in s)
+    dispatcher = CollectingDispatcher()
+    action = dialogue.ActionHandleMisunderstanding()
+    said = tracker(f"bonjour, {situation} que dois-je faire ?", "out_of_scope", 0.99)
+    events = asyncio.run(action.run(dispatcher, said, {}))
+    assert [e["value"] for e in events if e.get("name") == "procedure"] == ["amendes"]
+    dispatcher = CollectingDispatcher()
+    unrelated = tracker(
+        "quelle est la meilleure recette de tarte aux pommes ?", "out_of_scope", 0.99
+    )
+    asyncio.run(action.run(dispatcher, unrelated, {}))
+    assert dispatcher.messages[-1]["text"] == dialogue.message("out_of_scope")
+
+
 @pytest.mark.services
 @pytest.mark.parametrize(
     ("question", "expected", "absent"),
