@@ -15,7 +15,8 @@ What is generated, for every procedure:
 - two two-question messages (multi-intent, such as "ask_cost+ask_documents"), with its first
   two names: with one rigid message per procedure, the classifier took single questions for
   two (5-fold CV precision of the two-question intents about 0.5);
-- its words in another sense (`not_about`), as out-of-scope examples;
+- its words in another sense (`not_about`), as out-of-scope examples, unless they name another
+  procedure (the matcher still reads them all);
 - a lookup table of the aliases (a feature of the classifier).
 Every alias, case word ("perdu", "né à l'étranger") and age in these sentences is annotated
 as an entity, the same way everywhere, in another sense too: the entities are the words
@@ -83,6 +84,7 @@ def as_example(text: str) -> str:
 
 
 def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[str]]:
+    vocabulary = Vocabulary(catalogue)
     by_question = [
         (INTENTS[question], template)
         for question, templates in phrasings["by_question"].items()
@@ -113,6 +115,10 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
             intent, template = next(combined_turns)
             add(intent, template.format(name=name))
         for phrase in procedure.not_about:
+            if {named for *_, named in vocabulary.alias_spans(phrase)} - {procedure.id}:
+                # Another procedure's name ("logement social hlm" is not a housing aid, but it
+                # is the social housing procedure): in scope, so not trained as out of scope.
+                continue
             for _ in range(2):
                 add(OUT_OF_SCOPE, next(other_sense_turns).format(phrase=phrase))
     return examples

@@ -78,6 +78,28 @@ def test_every_two_question_phrasing_is_trained_with_several_names():
 
 
 @pytest.mark.unit
+def test_out_of_scope_examples_name_no_other_procedure():
+    """A `not_about` phrase that names another procedure ("logement social hlm" is not a
+    housing aid, but it is social housing) is in scope: it is not trained as out of scope,
+    where it taught the classifier that questions about that procedure are out of scope."""
+    vocabulary = Vocabulary(CATALOGUE)
+    naming_another = [
+        (procedure.id, phrase)
+        for procedure in CATALOGUE.procedures.values()
+        for phrase in procedure.not_about
+        if {named for *_, named in vocabulary.alias_spans(phrase)} - {procedure.id}
+    ]
+    assert naming_another, "the catalogue no longer has such a phrase: test with a fixture"
+    out_of_scope = examples_by_intent(CATALOGUE, PHRASINGS)["out_of_scope"]
+    for _, phrase in naming_another:
+        assert not [text for text in out_of_scope if as_example(phrase) in text], phrase
+    # The other phrases still are, each in two sentences.
+    assert len(out_of_scope) == 2 * sum(
+        len(procedure.not_about) for procedure in CATALOGUE.procedures.values()
+    ) - 2 * len(naming_another)
+
+
+@pytest.mark.unit
 def test_hand_written_nlu_names_no_procedure_but_follow_ups():
     """Procedure vocabulary lives in the catalogue; the hand-written files keep general intents."""
     for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
