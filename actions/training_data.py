@@ -83,8 +83,9 @@ def as_example(text: str) -> str:
     return " ".join(RESERVED.sub(" ", text).split())
 
 
-def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[str]]:
-    vocabulary = Vocabulary(catalogue)
+def examples_by_intent(
+    catalogue: Catalogue, phrasings: dict, vocabulary: Vocabulary
+) -> dict[str, list[str]]:
     by_question = [
         (INTENTS[question], template)
         for question, templates in phrasings["by_question"].items()
@@ -115,7 +116,7 @@ def examples_by_intent(catalogue: Catalogue, phrasings: dict) -> dict[str, list[
             intent, template = next(combined_turns)
             add(intent, template.format(name=name))
         for phrase in procedure.not_about:
-            if {named for *_, named in vocabulary.alias_spans(phrase)} - {procedure.id}:
+            if vocabulary.named_procedures(phrase) - {procedure.id}:
                 # Another procedure's name ("logement social hlm" is not a housing aid, but it
                 # is the social housing procedure): in scope, so not trained as out of scope.
                 continue
@@ -153,7 +154,7 @@ def generate(directory: Path = KNOWLEDGE_DIR, nlu_dir: Path = OUTPUT.parent) -> 
     vocabulary = Vocabulary(catalogue)
     seen = hand_written_examples(nlu_dir)
     lines = [HEADER, 'version: "3.1"', "", "nlu:"]
-    for intent, texts in examples_by_intent(catalogue, phrasings).items():
+    for intent, texts in examples_by_intent(catalogue, phrasings, vocabulary).items():
         lines += [f"- intent: {intent}", "  examples: |"]
         for text in texts:
             key = normalise(text)

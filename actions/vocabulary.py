@@ -65,6 +65,10 @@ class Vocabulary:
                     spans.append((found.start(), found.end(), procedure_id))
         return sorted(spans)
 
+    def named_procedures(self, text: str) -> set[str]:
+        """The ids of the procedures whose names are in `text`."""
+        return {procedure_id for *_, procedure_id in self.alias_spans(text)}
+
     def case_spans(self, text: str) -> list[tuple[int, int, str]]:
         folded = fold(text)
         return sorted(

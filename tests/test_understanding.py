@@ -65,7 +65,7 @@ def test_every_two_question_phrasing_is_trained_with_several_names():
     gives two, with two of its names, and every phrasing of phrasings.yml is used."""
     trained = {
         intent: texts
-        for intent, texts in examples_by_intent(CATALOGUE, PHRASINGS).items()
+        for intent, texts in examples_by_intent(CATALOGUE, PHRASINGS, MATCHER).items()
         if "+" in intent and intent.startswith("ask_")
     }
     assert set(trained) == set(PHRASINGS["combined"])
@@ -82,15 +82,14 @@ def test_out_of_scope_examples_name_no_other_procedure():
     """A `not_about` phrase that names another procedure ("logement social hlm" is not a
     housing aid, but it is social housing) is in scope: it is not trained as out of scope,
     where it taught the classifier that questions about that procedure are out of scope."""
-    vocabulary = Vocabulary(CATALOGUE)
     naming_another = [
         (procedure.id, phrase)
         for procedure in CATALOGUE.procedures.values()
         for phrase in procedure.not_about
-        if {named for *_, named in vocabulary.alias_spans(phrase)} - {procedure.id}
+        if MATCHER.named_procedures(phrase) - {procedure.id}
     ]
     assert naming_another, "the catalogue no longer has such a phrase: test with a fixture"
-    out_of_scope = examples_by_intent(CATALOGUE, PHRASINGS)["out_of_scope"]
+    out_of_scope = examples_by_intent(CATALOGUE, PHRASINGS, MATCHER)["out_of_scope"]
     for _, phrase in naming_another:
         assert not [text for text in out_of_scope if as_example(phrase) in text], phrase
     # The other phrases still are, each in two sentences.
@@ -114,7 +113,7 @@ def test_hand_written_nlu_names_no_procedure_but_follow_ups():
 def test_the_first_situations_are_trained_and_the_matcher_reads_them_all():
     """A richer catalogue must not tip the classifier towards "it is a procedure": only the
     first TRAINED_SITUATIONS of a procedure are training examples, all of them are matched."""
-    trained = set(examples_by_intent(CATALOGUE, PHRASINGS)["ask_procedure"])
+    trained = set(examples_by_intent(CATALOGUE, PHRASINGS, MATCHER)["ask_procedure"])
     long_lists = [
         p for p in CATALOGUE.procedures.values() if len(p.situations) > TRAINED_SITUATIONS
     ]

@@ -158,7 +158,7 @@ def evaluate_other_sense(catalogue: Catalogue) -> OtherSenseFigures:
             )
     whole = CatalogueMatcher(catalogue)
     for procedure_id, text in phrasings(catalogue):
-        if procedure_id in {named for *_, named in whole.alias_spans(text)}:
+        if procedure_id in whole.named_procedures(text):
             figures.naming += 1
             matcher = CatalogueMatcher(leave_out(catalogue, procedure_id, text))
             figures.taken_for_other += procedure_id in matcher.analyse(text)[1]
